@@ -1,0 +1,78 @@
+import { json, NextFunction, Request, Response } from 'express';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { AppModule, AppOverrides } from './app.module';
+import { DomainError } from './common/errors/domain-error';
+import { ProblemFilter } from './common/http/problem.filter';
+import { requestContext } from './common/http/request-context';
+import { createValidationPipe } from './common/http/validation.pipe';
+import type { AppConfig } from './config/app-config';
+import { runMigrations } from './database/migrate';
+import { requestIdOf } from './logging';
+
+export const API_PREFIX = 'api/v1';
+const ROOT_ROUTES = ['health', 'metrics', 'docs', 'docs-json', 'problems/{*path}', 'pages/{*path}', 'calendar/{*path}'];
+
+/** Builds the whole HTTP application; used by main.ts and by the e2e tests alike. */
+export async function createApp(
+  config: AppConfig,
+  databaseUrl: string,
+  overrides: AppOverrides = {},
+): Promise<NestExpressApplication> {
+  await runMigrations(databaseUrl);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, databaseUrl, overrides), {
+    bufferLogs: true,
+    bodyParser: false,
+  });
+  app.useLogger(app.get(Logger));
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(assignRequestId);
+  app.use(requireJsonBody);
+  app.use(json({ limit: '100kb', strict: true, type: ['application/json', 'application/*+json'] }));
+  app.setGlobalPrefix(API_PREFIX, { exclude: ROOT_ROUTES });
+  const problems = new ProblemFilter();
+  app.useGlobalFilters(problems);
+  app.useGlobalPipes(createValidationPipe());
+  setUpOpenApi(app);
+  await app.init();
+  // Nest answers unknown routes under the API prefix; these catch the rest.
+  app.use((_request: Request, _response: Response, next: NextFunction) => next(new DomainError('ROUTE_NOT_FOUND', 'No such route')));
+  app.use((error: unknown, request: Request, response: Response, _next: NextFunction) => problems.render(error, request, response));
+  return app;
+}
+
+function assignRequestId(request: Request, response: Response, next: NextFunction): void {
+  const requestId = requestIdOf(request);
+  (request as Request & { id: string }).id = requestId;
+  response.setHeader('X-Request-Id', requestId);
+  requestContext.run({ requestId, ip: request.ip }, next);
+}
+
+/** A body that is not JSON is refused before any handler sees it (415, not a confusing 400). */
+function requireJsonBody(request: Request, _response: Response, next: NextFunction): void {
+  const hasBody = Number(request.headers['content-length'] ?? 0) > 0 || request.headers['transfer-encoding'] !== undefined;
+  if (hasBody && !request.is(['application/json', 'application/*+json'])) {
+    next(new DomainError('UNSUPPORTED_MEDIA_TYPE', 'Send the request body as application/json'));
+    return;
+  }
+  next();
+}
+
+function setUpOpenApi(app: NestExpressApplication): void {
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Kinbridge API')
+      .setDescription(
+        'Supervised video calls between migrant parents and their children, with counselor mediation. ' +
+          'Errors are RFC 9457 application/problem+json documents with a stable `code`.',
+      )
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', useGlobalPrefix: false });
+}

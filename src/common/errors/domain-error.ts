@@ -1,0 +1,63 @@
+/**
+ * Every failure the API reports has a stable code. The table below is the one place that
+ * maps a code to its HTTP status and title; `Record` makes the compiler insist it is complete.
+ */
+export const ERROR_CODES = {
+  VALIDATION_FAILED: { status: 400, title: 'The request is not valid' },
+  MALFORMED_JSON: { status: 400, title: 'The request body is not valid JSON' },
+  UNAUTHENTICATED: { status: 401, title: 'Authentication is required' },
+  INVALID_CREDENTIALS: { status: 401, title: 'Email or password is wrong' },
+  INVALID_OTP: { status: 401, title: 'The one-time code is wrong or expired' },
+  FORBIDDEN: { status: 403, title: 'Your role may not do this' },
+  NOT_FOUND: { status: 404, title: 'Not found' },
+  ROUTE_NOT_FOUND: { status: 404, title: 'No such route' },
+  METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
+  CONFLICT: { status: 409, title: 'The request conflicts with the current state' },
+  EMAIL_TAKEN: { status: 409, title: 'That email is already in use' },
+  PHONE_TAKEN: { status: 409, title: 'A guardian with that phone number is already registered' },
+  STATION_NAME_TAKEN: { status: 409, title: 'A station with that name exists in this hub' },
+  LINK_EXISTS: { status: 409, title: 'This guardian is already linked to this child' },
+  LINK_NOT_APPROVED: { status: 409, title: 'The child–guardian link is not approved' },
+  INVALID_TRANSITION: { status: 409, title: 'That change is not allowed from the current state' },
+  CONSENT_WITHDRAWN: { status: 409, title: 'This consent was already withdrawn' },
+  CONSENT_REQUIRED: { status: 409, title: 'Active guardian consent is required' },
+  SLOT_TAKEN: { status: 409, title: 'The time slot is taken' },
+  IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'The Idempotency-Key was used with a different request' },
+  IDEMPOTENCY_KEY_IN_PROGRESS: { status: 409, title: 'A request with this Idempotency-Key is still being processed' },
+  PAYLOAD_TOO_LARGE: { status: 413, title: 'The request body is too large' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'The request body must be application/json' },
+  ACCOUNT_LOCKED: { status: 429, title: 'Too many failed sign-ins; the account is locked for a while' },
+  RATE_LIMITED: { status: 429, title: 'Too many requests; try again later' },
+  SERVICE_UNAVAILABLE: { status: 503, title: 'The service is temporarily unavailable' },
+  INTERNAL: { status: 500, title: 'Internal error' },
+} as const satisfies Record<string, { status: number; title: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export interface FieldError {
+  field: string;
+  messages: string[];
+}
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    readonly detail?: string,
+    /** Extra members of the problem document (e.g. `resource`, `currentStatus`, `retryAfterSeconds`). */
+    readonly extensions: Record<string, unknown> = {},
+  ) {
+    super(detail ?? ERROR_CODES[code].title);
+    this.name = 'DomainError';
+  }
+
+  get status(): number {
+    return ERROR_CODES[this.code].status;
+  }
+}
+
+export const notFound = (what: string): DomainError => new DomainError('NOT_FOUND', `${what} was not found`);
+
+/** `type` URI of a problem: stable per code, and served as documentation at /problems/<slug>. */
+export function problemType(code: ErrorCode): string {
+  return `/problems/${code.toLowerCase().replace(/_/g, '-')}`;
+}

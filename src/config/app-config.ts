@@ -1,0 +1,151 @@
+import { isAbsolute, resolve } from 'node:path';
+import { IANAZone } from 'luxon';
+
+export type NotifyTransport = 'log' | 'webhook';
+
+export interface AppConfig {
+  port: number;
+  host: string;
+  /** Unset → the app runs its own embedded PostgreSQL under `dataDir`. */
+  databaseUrl?: string;
+  dataDir: string;
+  /** Unset only when embedded: then generated once and kept in `dataDir`. */
+  jwtSecret?: string;
+  admin?: { email: string; password: string };
+  demoData: boolean;
+  logLevel: string;
+  notify: {
+    transport: NotifyTransport;
+    webhookUrl?: string;
+    webhookSecret?: string;
+    maxAttempts: number;
+  };
+  redisUrl?: string;
+  ice: { stunUrls: string[]; turnUrls: string[]; turnSecret?: string };
+  defaultTimeZone: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads and validates the environment once, naming every bad variable at the same time. */
+export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConfig {
+  const problems: string[] = [];
+  const text = (name: string): string | undefined => {
+    const value = env[name]?.trim();
+    return value === undefined || value === '' ? undefined : value;
+  };
+  const integer = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = text(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      problems.push(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
+      return fallback;
+    }
+    return value;
+  };
+  const url = (name: string, protocols: string[]): string | undefined => {
+    const raw = text(name);
+    if (raw === undefined) return undefined;
+    try {
+      const parsed = new URL(raw);
+      if (!protocols.includes(parsed.protocol)) {
+        problems.push(`${name} must be a ${protocols.join(' or ')} URL (got "${parsed.protocol}")`);
+      }
+      return raw;
+    } catch {
+      problems.push(`${name} is not a valid URL`);
+      return undefined;
+    }
+  };
+  const urlList = (name: string, protocols: string[]): string[] => {
+    const raw = text(name);
+    if (raw === undefined) return [];
+    return raw.split(',').map((item) => item.trim()).filter((item) => {
+      const ok = protocols.some((p) => item.startsWith(p));
+      if (!ok) problems.push(`${name} entries must start with ${protocols.join(' or ')} (got "${item}")`);
+      return ok;
+    });
+  };
+
+  const port = integer('PORT', 3000, 0, 65535);
+  const databaseUrl = url('DATABASE_URL', ['postgres:', 'postgresql:']);
+  const rawDataDir = text('KINBRIDGE_DATA_DIR') ?? '.data';
+  const dataDir = isAbsolute(rawDataDir) ? rawDataDir : resolve(cwd, rawDataDir);
+
+  const jwtSecret = text('JWT_SECRET');
+  if (jwtSecret !== undefined && jwtSecret.length < 32) {
+    problems.push('JWT_SECRET must be at least 32 characters long');
+  }
+  if (databaseUrl !== undefined && jwtSecret === undefined) {
+    problems.push('JWT_SECRET is required when DATABASE_URL is set (it is generated only for the embedded database)');
+  }
+
+  const adminEmail = text('ADMIN_EMAIL');
+  const adminPassword = text('ADMIN_PASSWORD');
+  let admin: AppConfig['admin'];
+  if ((adminEmail === undefined) !== (adminPassword === undefined)) {
+    problems.push('ADMIN_EMAIL and ADMIN_PASSWORD must be set together');
+  } else if (adminEmail !== undefined && adminPassword !== undefined) {
+    if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(adminEmail)) problems.push('ADMIN_EMAIL is not an email address');
+    if (adminPassword.length < 12) problems.push('ADMIN_PASSWORD must be at least 12 characters long');
+    admin = { email: adminEmail.toLowerCase(), password: adminPassword };
+  }
+
+  const demo = text('DEMO_DATA');
+  if (demo !== undefined && !['0', '1', 'true', 'false'].includes(demo)) {
+    problems.push(`DEMO_DATA must be 1 or 0 (got "${demo}")`);
+  }
+
+  const transport = (text('NOTIFY_TRANSPORT') ?? 'log') as NotifyTransport;
+  if (!['log', 'webhook'].includes(transport)) {
+    problems.push(`NOTIFY_TRANSPORT must be "log" or "webhook" (got "${transport}")`);
+  }
+  const webhookUrl = url('NOTIFY_WEBHOOK_URL', ['http:', 'https:']);
+  const webhookSecret = text('NOTIFY_WEBHOOK_SECRET');
+  if (transport === 'webhook') {
+    if (webhookUrl === undefined) problems.push('NOTIFY_WEBHOOK_URL is required when NOTIFY_TRANSPORT=webhook');
+    if (webhookSecret === undefined || webhookSecret.length < 16) {
+      problems.push('NOTIFY_WEBHOOK_SECRET (at least 16 characters) is required when NOTIFY_TRANSPORT=webhook');
+    }
+  }
+
+  const logLevel = text('LOG_LEVEL') ?? 'info';
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
+    problems.push(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "${logLevel}")`);
+  }
+
+  const defaultTimeZone = text('DEFAULT_TIME_ZONE') ?? 'Asia/Shanghai';
+  if (!IANAZone.isValidZone(defaultTimeZone)) problems.push(`DEFAULT_TIME_ZONE is not an IANA time zone`);
+
+  const turnUrls = urlList('TURN_URLS', ['turn:', 'turns:']);
+  const turnSecret = text('TURN_SECRET');
+  if (turnUrls.length > 0 && turnSecret === undefined) problems.push('TURN_SECRET is required when TURN_URLS is set');
+
+  const config: AppConfig = {
+    port,
+    host: text('HOST') ?? '0.0.0.0',
+    databaseUrl,
+    dataDir,
+    jwtSecret,
+    admin,
+    demoData: demo === '1' || demo === 'true',
+    logLevel,
+    notify: {
+      transport,
+      webhookUrl,
+      webhookSecret,
+      maxAttempts: integer('NOTIFY_MAX_ATTEMPTS', 8, 1, 50),
+    },
+    redisUrl: url('REDIS_URL', ['redis:', 'rediss:']),
+    ice: { stunUrls: urlList('STUN_URLS', ['stun:', 'stuns:']), turnUrls, turnSecret },
+    defaultTimeZone,
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}

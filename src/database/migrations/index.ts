@@ -1,0 +1,4 @@
+import { Foundation1763800000000 } from './1763800000000-foundation';
+
+/** Every migration, in order. Listed explicitly so the build and the tests load the same set. */
+export const migrations = [Foundation1763800000000];

@@ -1,0 +1,75 @@
+import { QueryFailedError } from 'typeorm';
+import { DomainError, ErrorCode } from '../common/errors/domain-error';
+
+interface PgDriverError {
+  code?: string;
+  constraint?: string;
+  detail?: string;
+}
+
+/** Unique constraints whose violation is a client error with its own code. */
+const UNIQUE_CONSTRAINTS: Record<string, ErrorCode> = {
+  users_email_unique: 'EMAIL_TAKEN',
+  guardians_phone_unique: 'PHONE_TAKEN',
+  stations_hub_name_unique: 'STATION_NAME_TAKEN',
+  child_guardian_links_unique: 'LINK_EXISTS',
+};
+
+/** Exclusion constraints guarding a resource against double booking: constraint → resource. */
+export const BOOKING_CONSTRAINTS: Record<string, string> = {};
+
+export function pgErrorOf(error: unknown): PgDriverError | undefined {
+  if (error instanceof QueryFailedError) return error.driverError as PgDriverError;
+  if (error && typeof error === 'object' && 'code' in error && typeof (error as PgDriverError).code === 'string') {
+    return error as PgDriverError;
+  }
+  return undefined;
+}
+
+/** Maps the Postgres errors that a client can cause to domain errors; others stay internal. */
+export function domainErrorFromPg(error: unknown): DomainError | undefined {
+  const pg = pgErrorOf(error);
+  if (!pg?.code) return undefined;
+  switch (pg.code) {
+    case '23505': {
+      const code = pg.constraint ? UNIQUE_CONSTRAINTS[pg.constraint] : undefined;
+      return new DomainError(code ?? 'CONFLICT', code ? undefined : 'A record with these values already exists');
+    }
+    case '23P01': {
+      const resource = pg.constraint ? BOOKING_CONSTRAINTS[pg.constraint] : undefined;
+      return new DomainError('SLOT_TAKEN', `The ${resource ?? 'resource'} is already booked at that time`, {
+        resource: resource ?? 'unknown',
+      });
+    }
+    case '23503':
+      return new DomainError('NOT_FOUND', 'A referenced record was not found');
+    case '22P02':
+    case '22007':
+    case '22008':
+    case '22003':
+    case '22001':
+      return new DomainError('VALIDATION_FAILED', 'A value has the wrong format or is out of range');
+    case '40001':
+    case '40P01':
+      return new DomainError('CONFLICT', 'A concurrent change got in the way; retry the request');
+    case '57P01':
+    case '57P03':
+    case '08000':
+    case '08003':
+    case '08006':
+      return new DomainError('SERVICE_UNAVAILABLE', 'The database is restarting; retry shortly', { retryAfterSeconds: 2 });
+    default:
+      return undefined;
+  }
+}
+
+export function isConnectionError(error: unknown): boolean {
+  const code = (error as { code?: string } | null)?.code;
+  const message = error instanceof Error ? error.message : '';
+  return (
+    code === 'ECONNREFUSED' ||
+    code === 'ECONNRESET' ||
+    code === 'ETIMEDOUT' ||
+    /Connection terminated|timeout exceeded when trying to connect/i.test(message)
+  );
+}

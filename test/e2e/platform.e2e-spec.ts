@@ -1,0 +1,64 @@
+import { startTestApp, TestApp, bearer } from '../support/test-app';
+
+describe('platform: health, errors, request ids, audit', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('reports health with the database checked', async () => {
+    const response = await t.http().get('/health').expect(200);
+    expect(response.body).toMatchObject({ status: 'ok', checks: { database: { status: 'up' } } });
+  });
+
+  it('answers an unknown route with a problem document', async () => {
+    for (const path of ['/nope', '/api/v1/nope']) {
+      const response = await t.http().get(path).expect(404);
+      expect(response.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(response.body).toMatchObject({ status: 404, code: 'ROUTE_NOT_FOUND', type: '/problems/route-not-found' });
+    }
+  });
+
+  it('refuses malformed JSON, non-JSON bodies and oversized bodies', async () => {
+    const admin = await t.factories.newAdmin();
+    const malformed = await t.http().post('/api/v1/audit').set(...bearer(admin.token)).set('Content-Type', 'application/json').send('{bad');
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.code).toBe('MALFORMED_JSON');
+    const text = await t.http().post('/api/v1/audit').set('Content-Type', 'text/plain').send('hello');
+    expect(text.status).toBe(415);
+    const huge = await t.http().post('/api/v1/audit').set('Content-Type', 'application/json').send(JSON.stringify({ a: 'x'.repeat(1_000_000) }));
+    expect(huge.status).toBe(413);
+    expect(huge.body.code).toBe('PAYLOAD_TOO_LARGE');
+  });
+
+  it('requires a valid token and keeps a caller request id', async () => {
+    const response = await t.http().get('/api/v1/audit').set('X-Request-Id', 'req-abcdef-123').expect(401);
+    expect(response.headers['x-request-id']).toBe('req-abcdef-123');
+    expect(response.body).toMatchObject({ code: 'UNAUTHENTICATED', requestId: 'req-abcdef-123' });
+    const forged = await t.http().get('/api/v1/audit').set('Authorization', 'Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.').expect(401);
+    expect(forged.body.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('lets only admins read the audit log, and the database refuses to rewrite it', async () => {
+    const admin = await t.factories.newAdmin();
+    const hub = await t.factories.newHub();
+    const staff = await t.factories.newUser('hub_staff', [hub.id]);
+    await t.http().get('/api/v1/audit').set(...bearer(staff.token)).expect(403);
+    const page = await t.http().get('/api/v1/audit?pageSize=5').set(...bearer(admin.token)).expect(200);
+    expect(page.body).toMatchObject({ page: 1, pageSize: 5 });
+    await t.http().get('/api/v1/audit?pageSize=500').set(...bearer(admin.token)).expect(400);
+    await t.http().get('/api/v1/audit?surprise=1').set(...bearer(admin.token)).expect(400);
+
+    await t.db.query(`INSERT INTO audit_log (actor_type, action, object_type) VALUES ('system', 'test.write', 'test')`);
+    await expect(t.db.query(`UPDATE audit_log SET action = 'forged'`)).rejects.toThrow(/append-only/);
+    await expect(t.db.query(`DELETE FROM audit_log`)).rejects.toThrow(/append-only/);
+    await expect(t.db.query(`TRUNCATE audit_log`)).rejects.toThrow(/append-only/);
+  });
+
+  it('serves the OpenAPI document', async () => {
+    const response = await t.http().get('/docs-json').expect(200);
+    expect(response.body.openapi).toMatch(/^3\./);
+    expect(Object.keys(response.body.paths)).toContain('/api/v1/audit');
+  });
+});
