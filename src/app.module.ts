@@ -8,6 +8,7 @@ import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { HealthModule } from './health/health.module';
 import { loggerOptions } from './logging';
+import { NotificationsModule } from './notifications/notifications.module';
 
 export interface AppOverrides {
   clock?: Clock;
@@ -32,6 +33,7 @@ export class AppModule {
         CommonModule,
         AuditModule,
         HealthModule,
+        NotificationsModule,
       ],
       providers: replaced,
       exports: replaced,

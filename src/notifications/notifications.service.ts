@@ -1,0 +1,51 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { requestContext } from '../common/http/request-context';
+import { Locale, renderTemplate, TemplateName } from './templates';
+
+export type Recipient =
+  | { type: 'guardian'; id: string }
+  | { type: 'user'; id: string }
+  /** Someone known only by phone (e.g. a one-time code to a guardian who has not signed in yet). */
+  | { type: 'phone'; phone: string; locale: Locale };
+
+export interface OutgoingMessage {
+  recipient: Recipient;
+  template: TemplateName;
+  params: Record<string, string>;
+}
+
+/**
+ * The outbox: a message is a row written on the caller's transaction, so it exists exactly when
+ * the change that caused it commits. Delivery happens later, in a job.
+ */
+@Injectable()
+export class NotificationsService {
+  async enqueue(tx: EntityManager, message: OutgoingMessage): Promise<string> {
+    const { recipient } = message;
+    const locale = recipient.type === 'phone' ? recipient.locale : await this.localeOf(tx, recipient);
+    const rendered = renderTemplate(message.template, locale, message.params);
+    const [row] = await tx.query(
+      `INSERT INTO notifications (recipient_type, recipient_id, recipient_phone, locale, template, params, subject, body, request_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+      [
+        recipient.type,
+        recipient.type === 'phone' ? null : recipient.id,
+        recipient.type === 'phone' ? recipient.phone : null,
+        locale,
+        message.template,
+        JSON.stringify(message.params),
+        rendered.subject,
+        rendered.body,
+        requestContext.requestId() ?? null,
+      ],
+    );
+    return row.id as string;
+  }
+
+  private async localeOf(tx: EntityManager, recipient: { type: 'guardian' | 'user'; id: string }): Promise<Locale> {
+    const table = recipient.type === 'guardian' ? 'guardians' : 'users';
+    const rows: { locale: Locale }[] = await tx.query(`SELECT locale FROM ${table} WHERE id = $1`, [recipient.id]);
+    return rows[0]?.locale ?? 'zh-CN';
+  }
+}
