@@ -13,7 +13,7 @@ import { runMigrations } from './database/migrate';
 import { requestIdOf } from './logging';
 
 export const API_PREFIX = 'api/v1';
-const ROOT_ROUTES = ['health', 'metrics', 'docs', 'docs-json', 'problems/{*path}', 'pages/{*path}', 'calendar/{*path}'];
+const ROOT_ROUTES = ['health', 'metrics', 'docs', 'docs-json', 'problems', 'problems/{*path}', 'pages/{*path}', 'calendar/{*path}'];
 
 /** Builds the whole HTTP application; used by main.ts and by the e2e tests alike. */
 export async function createApp(

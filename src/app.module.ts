@@ -2,13 +2,23 @@ import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import { AuditModule } from './audit/audit.module';
+import { AuthModule } from './auth/auth.module';
+import { ChildrenModule } from './children/children.module';
 import { Clock } from './common/clock';
 import { CommonModule } from './common/common.module';
+import { RateLimitModule } from './common/rate-limit/rate-limit.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
+import { ConsentModule } from './consent/consent.module';
+import { DirectoryModule } from './directory/directory.module';
+import { GuardiansModule } from './guardians/guardians.module';
+import { DemoModule } from './demo/demo.module';
 import { HealthModule } from './health/health.module';
+import { JobsModule } from './jobs/jobs.module';
 import { loggerOptions } from './logging';
+import { MetricsModule } from './metrics/metrics.module';
 import { NotificationsModule } from './notifications/notifications.module';
+import { ProblemsModule } from './problems/problems.module';
 
 export interface AppOverrides {
   clock?: Clock;
@@ -21,7 +31,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ConfigModule.forRoot(config),
+        ConfigModule.forRoot(config, databaseUrl),
         LoggerModule.forRoot(loggerOptions(config)),
         TypeOrmModule.forRoot({
           type: 'postgres',
@@ -30,9 +40,21 @@ export class AppModule {
           synchronize: false,
           extra: { max: 20, connectionTimeoutMillis: 5000 },
         }),
-        CommonModule,
+        // The override joins CommonModule's own providers (dynamic providers come after the static ones and
+        // win): a global override on AppModule would lose, as CommonModule is registered as global first.
+        { module: CommonModule, providers: replaced },
+        JobsModule,
+        MetricsModule,
         AuditModule,
+        AuthModule,
+        RateLimitModule,
+        ChildrenModule,
+        ConsentModule,
+        DirectoryModule,
+        GuardiansModule,
         HealthModule,
+        DemoModule,
+        ProblemsModule,
         NotificationsModule,
       ],
       providers: replaced,

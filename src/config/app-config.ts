@@ -19,6 +19,14 @@ export interface AppConfig {
     webhookUrl?: string;
     webhookSecret?: string;
     maxAttempts: number;
+    /** Base delay before a failed delivery is retried; pg-boss doubles it (with jitter) each time. */
+    retryDelaySeconds: number;
+  };
+  jobs: {
+    /** PostgreSQL schema of the pg-boss tables. */
+    schema: string;
+    /** How often an idle worker polls its queue (pg-boss 10 allows 0.5 s at least). */
+    pollingIntervalSeconds: number;
   };
   redisUrl?: string;
   ice: { stunUrls: string[]; turnUrls: string[]; turnSecret?: string };
@@ -115,6 +123,16 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     }
   }
 
+  const jobsSchema = text('JOBS_SCHEMA') ?? 'pgboss';
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(jobsSchema)) {
+    problems.push(`JOBS_SCHEMA must be a lower-case SQL identifier (got "${jobsSchema}")`);
+  }
+  const rawPolling = text('JOBS_POLL_INTERVAL_SECONDS');
+  const pollingIntervalSeconds = rawPolling === undefined ? 2 : Number(rawPolling);
+  if (!Number.isFinite(pollingIntervalSeconds) || pollingIntervalSeconds < 0.5 || pollingIntervalSeconds > 60) {
+    problems.push(`JOBS_POLL_INTERVAL_SECONDS must be a number from 0.5 to 60 (got "${rawPolling}")`);
+  }
+
   const logLevel = text('LOG_LEVEL') ?? 'info';
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
     problems.push(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "${logLevel}")`);
@@ -141,7 +159,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
       webhookUrl,
       webhookSecret,
       maxAttempts: integer('NOTIFY_MAX_ATTEMPTS', 8, 1, 50),
+      retryDelaySeconds: integer('NOTIFY_RETRY_DELAY_SECONDS', 5, 1, 3600),
     },
+    jobs: { schema: jobsSchema, pollingIntervalSeconds },
     redisUrl: url('REDIS_URL', ['redis:', 'rediss:']),
     ice: { stunUrls: urlList('STUN_URLS', ['stun:', 'stuns:']), turnUrls, turnSecret },
     defaultTimeZone,

@@ -1,6 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { requestContext } from '../common/http/request-context';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { JobQueue, SendOptions } from '../jobs/job-queue.service';
 import { Locale, renderTemplate, TemplateName } from './templates';
 
 export type Recipient =
@@ -16,11 +19,16 @@ export interface OutgoingMessage {
 }
 
 /**
- * The outbox: a message is a row written on the caller's transaction, so it exists exactly when
- * the change that caused it commits. Delivery happens later, in a job.
+ * The outbox: a message is a row written on the caller's transaction, together with the job
+ * that delivers it, so both exist exactly when the change that caused them commits.
  */
 @Injectable()
 export class NotificationsService {
+  constructor(
+    private readonly jobs: JobQueue,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
   async enqueue(tx: EntityManager, message: OutgoingMessage): Promise<string> {
     const { recipient } = message;
     const locale = recipient.type === 'phone' ? recipient.locale : await this.localeOf(tx, recipient);
@@ -40,7 +48,9 @@ export class NotificationsService {
         requestContext.requestId() ?? null,
       ],
     );
-    return row.id as string;
+    const id = row.id as string;
+    await this.jobs.send(tx, 'notification.deliver', { notificationId: id }, deliveryJobOptions(this.config, id));
+    return id;
   }
 
   private async localeOf(tx: EntityManager, recipient: { type: 'guardian' | 'user'; id: string }): Promise<Locale> {
@@ -48,4 +58,14 @@ export class NotificationsService {
     const rows: { locale: Locale }[] = await tx.query(`SELECT locale FROM ${table} WHERE id = $1`, [recipient.id]);
     return rows[0]?.locale ?? 'zh-CN';
   }
+}
+
+/** pg-boss counts retries, the outbox counts attempts: maxAttempts attempts are 1 + (maxAttempts − 1) retries. */
+export function deliveryJobOptions(config: AppConfig, notificationId: string): SendOptions {
+  return {
+    singletonKey: notificationId,
+    retryLimit: config.notify.maxAttempts - 1,
+    retryDelay: config.notify.retryDelaySeconds,
+    retryBackoff: true,
+  };
 }

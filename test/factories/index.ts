@@ -98,8 +98,9 @@ export class Factories {
 
   async newLink(childId: string, guardianId: string, input: { status?: 'pending' | 'approved' | 'revoked'; relationship?: string } = {}): Promise<{ id: string }> {
     const [row] = await this.db.query(
-      `INSERT INTO child_guardian_links (child_id, guardian_id, relationship, status, approved_at)
-       VALUES ($1, $2, $3, $4, CASE WHEN $4 = 'approved' THEN now() END) RETURNING id`,
+      `INSERT INTO child_guardian_links (child_id, guardian_id, relationship, status, approved_at, revoked_at)
+       VALUES ($1, $2, $3, $4::link_status, CASE WHEN $4::link_status = 'approved' THEN now() END,
+               CASE WHEN $4::link_status = 'revoked' THEN now() END) RETURNING id`,
       [childId, guardianId, input.relationship ?? 'mother', input.status ?? 'approved'],
     );
     return { id: row.id };

@@ -1,0 +1,126 @@
+import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import PgBoss from 'pg-boss';
+import type { EntityManager } from 'typeorm';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG, DATABASE_URL } from '../config/config.module';
+import { JobPayloads, QUEUE_POLICIES, QueueName } from './job-queues';
+
+export interface QueueJob<Q extends QueueName> {
+  id: string;
+  queue: Q;
+  data: JobPayloads[Q];
+  /** 0 on the first attempt. */
+  retryCount: number;
+  retryLimit: number;
+}
+
+export type JobHandler<Q extends QueueName> = (job: QueueJob<Q>) => Promise<void>;
+
+export type SendOptions = Pick<
+  PgBoss.SendOptions,
+  'startAfter' | 'singletonKey' | 'singletonSeconds' | 'priority' | 'retryLimit' | 'retryDelay' | 'retryBackoff' | 'expireInSeconds'
+>;
+
+export interface WorkOptions {
+  /** Jobs fetched per poll and handled concurrently; each succeeds or fails on its own. */
+  batchSize?: number;
+}
+
+/** How long a graceful stop waits for running jobs before failing them back to the queue. */
+const STOP_TIMEOUT_MS = 10_000;
+
+/**
+ * Durable jobs in PostgreSQL (pg-boss), shared by every instance. `send` writes the job on the
+ * caller's transaction, so a job exists exactly when the change that asked for it commits.
+ */
+@Injectable()
+export class JobQueue implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(JobQueue.name);
+  private readonly boss: PgBoss;
+  private starting?: Promise<void>;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(DATABASE_URL) databaseUrl: string,
+  ) {
+    this.boss = new PgBoss({
+      connectionString: databaseUrl,
+      schema: config.jobs.schema,
+      application_name: 'kinbridge-jobs',
+      max: 5,
+    });
+    // Without a listener an 'error' event would crash the process; pg-boss recovers by itself.
+    this.boss.on('error', (error: Error) => this.logger.error(`pg-boss: ${error.message}`, error.stack));
+  }
+
+  onModuleInit(): Promise<void> {
+    return this.ready();
+  }
+
+  /** Runs before TypeORM closes its pool (onApplicationShutdown), so running handlers can finish. */
+  async onModuleDestroy(): Promise<void> {
+    if (!this.starting) return;
+    await this.starting.catch(() => undefined);
+    await this.boss.stop({ graceful: true, timeout: STOP_TIMEOUT_MS, wait: true });
+  }
+
+  /** Starts pg-boss and creates every queue once, whoever asks first. */
+  ready(): Promise<void> {
+    this.starting ??= (async () => {
+      await this.boss.start();
+      for (const [name, policy] of Object.entries(QUEUE_POLICIES)) {
+        await this.boss.createQueue(name, { name, policy });
+      }
+    })();
+    return this.starting;
+  }
+
+  /**
+   * Inserts a job on the caller's open transaction. Returns the job id, or null when the queue's
+   * policy dropped it as a duplicate of a queued job with the same `singletonKey`.
+   */
+  async send<Q extends QueueName>(tx: EntityManager, queue: Q, data: JobPayloads[Q], options: SendOptions = {}): Promise<string | null> {
+    const runner = tx.queryRunner;
+    if (!runner?.isTransactionActive) throw new Error('JobQueue.send needs the EntityManager of an open transaction');
+    await this.ready();
+    const db: PgBoss.Db = {
+      executeSql: async (text, values) => ({ rows: (await runner.query(text, values, true)).records }),
+    };
+    return this.boss.send(queue, data, { ...options, db });
+  }
+
+  /** Outside any transaction (e.g. a sweep re-enqueueing work); same result as `send`. */
+  async sendNow<Q extends QueueName>(queue: Q, data: JobPayloads[Q], options: SendOptions = {}): Promise<string | null> {
+    await this.ready();
+    return this.boss.send(queue, data, options);
+  }
+
+  /** Runs `handler` for each job; a handler that throws fails its job, which pg-boss retries per its options. */
+  async work<Q extends QueueName>(queue: Q, handler: JobHandler<Q>, options: WorkOptions = {}): Promise<void> {
+    await this.ready();
+    await this.boss.work<JobPayloads[Q]>(
+      queue,
+      { batchSize: options.batchSize ?? 1, pollingIntervalSeconds: this.config.jobs.pollingIntervalSeconds, includeMetadata: true },
+      async (jobs) => {
+        await Promise.all(
+          jobs.map(async (job) => {
+            try {
+              await handler({ id: job.id, queue, data: job.data, retryCount: job.retryCount, retryLimit: job.retryLimit });
+            } catch (error) {
+              const message = error instanceof Error ? error.message : String(error);
+              this.logger.warn(`job ${queue}/${job.id} failed (attempt ${job.retryCount + 1} of ${job.retryLimit + 1}): ${message}`);
+              // Fail only this job; pg-boss then completes the rest of the batch (it completes active jobs only).
+              await this.boss.fail(queue, job.id, { message });
+            }
+          }),
+        );
+      },
+    );
+  }
+
+  /** A cron schedule (UTC) that sends one job per tick, whichever instance's clock fires first. */
+  async schedule<Q extends QueueName>(queue: Q, cron: string, data: JobPayloads[Q]): Promise<void> {
+    await this.ready();
+    await this.boss.schedule(queue, cron, data, { tz: 'UTC' });
+  }
+}

@@ -1,0 +1,24 @@
+import type PgBoss from 'pg-boss';
+
+/**
+ * Every queue and the payload its jobs carry. A feature that needs a job adds its queue here
+ * (and to QUEUE_POLICIES below), so `send` and `work` are type-checked end to end.
+ */
+export interface JobPayloads {
+  'notification.deliver': { notificationId: string };
+  'notification.sweep': Record<string, never>;
+}
+
+export type QueueName = keyof JobPayloads;
+
+/**
+ * How pg-boss treats duplicates per queue (`singletonKey`):
+ * - `standard`: no deduplication;
+ * - `short`: at most one queued (not yet started) job per key;
+ * - `singleton`: at most one running job per key;
+ * - `stately`: at most one job per key in each state up to running.
+ */
+export const QUEUE_POLICIES: Record<QueueName, PgBoss.QueuePolicy> = {
+  'notification.deliver': 'short',
+  'notification.sweep': 'singleton',
+};

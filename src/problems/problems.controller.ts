@@ -1,0 +1,37 @@
+import { Controller, Get, Param } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { Public } from '../common/auth/auth.decorators';
+import { DomainError, ERROR_CODES, ErrorCode, problemType } from '../common/errors/domain-error';
+
+interface ProblemDescription {
+  type: string;
+  code: ErrorCode;
+  status: number;
+  title: string;
+}
+
+const DESCRIPTIONS: ProblemDescription[] = (Object.keys(ERROR_CODES) as ErrorCode[]).map((code) => ({
+  type: problemType(code),
+  code,
+  status: ERROR_CODES[code].status,
+  title: ERROR_CODES[code].title,
+}));
+
+/** Makes every problem `type` URI resolvable: what the code means and which status carries it. */
+@ApiTags('ops')
+@Controller('problems')
+export class ProblemsController {
+  @Get()
+  @Public()
+  list(): ProblemDescription[] {
+    return DESCRIPTIONS;
+  }
+
+  @Get(':slug')
+  @Public()
+  describe(@Param('slug') slug: string): ProblemDescription {
+    const found = DESCRIPTIONS.find((description) => description.type === `/problems/${slug}`);
+    if (!found) throw new DomainError('NOT_FOUND', 'No such problem type');
+    return found;
+  }
+}

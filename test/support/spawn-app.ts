@@ -1,0 +1,65 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export const BUILT_MAIN = join(__dirname, '..', '..', 'dist', 'src', 'main.js');
+
+export interface SpawnedApp {
+  process: ChildProcess;
+  baseUrl: string;
+  output: () => string;
+}
+
+/** Starts the built app (`npm start` without the build step) with the given environment. */
+export async function spawnBuiltApp(env: Record<string, string>): Promise<SpawnedApp> {
+  const port = await freePort();
+  const cleanEnv = { ...process.env };
+  delete cleanEnv.DATABASE_URL;
+  delete cleanEnv.TEST_DATABASE_URL;
+  const child = spawn(process.execPath, [BUILT_MAIN], {
+    env: { ...cleanEnv, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return { process: child, baseUrl: `http://127.0.0.1:${port}`, output: () => output };
+}
+
+/** Polls /health until it answers 200; returns the milliseconds it took. */
+export async function waitForHealth(app: SpawnedApp, timeoutMs = 30_000): Promise<number> {
+  const started = Date.now();
+  while (Date.now() - started < timeoutMs) {
+    if (app.process.exitCode !== null) throw new Error(`app exited with ${app.process.exitCode}:\n${app.output()}`);
+    try {
+      const response = await fetch(`${app.baseUrl}/health`);
+      if (response.status === 200) return Date.now() - started;
+    } catch {
+      // not listening yet
+    }
+    await sleep(50);
+  }
+  throw new Error(`no healthy /health within ${timeoutMs} ms:\n${app.output()}`);
+}
+
+export async function stopApp(app: SpawnedApp, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
+  if (app.process.exitCode !== null) return app.process.exitCode;
+  const exited = once(app.process, 'exit');
+  app.process.kill(signal);
+  const [code] = (await exited) as [number | null];
+  return code;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.on('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
