@@ -1,10 +1,11 @@
 import { json, NextFunction, Request, Response } from 'express';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule, AppOverrides } from './app.module';
 import { DomainError } from './common/errors/domain-error';
+import { PROBLEM_SCHEMA } from './common/http/api-problems.decorator';
 import { ProblemFilter } from './common/http/problem.filter';
 import { requestContext } from './common/http/request-context';
 import { createValidationPipe } from './common/http/validation.pipe';
@@ -61,6 +62,21 @@ function requireJsonBody(request: Request, _response: Response, next: NextFuncti
   next();
 }
 
+/** Every bearer-secured operation can answer 401; saying so once here keeps controllers short. */
+function documentUnauthenticated(document: OpenAPIObject): void {
+  for (const operations of Object.values(document.paths)) {
+    for (const operation of Object.values(operations) as { security?: unknown[]; responses?: Record<string, unknown> }[]) {
+      if (!operation?.security?.length || !operation.responses || operation.responses['401']) continue;
+      operation.responses['401'] = {
+        description: 'Missing or invalid access token',
+        content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+      };
+    }
+  }
+  document.components ??= {};
+  document.components.schemas = { ...document.components.schemas, Problem: PROBLEM_SCHEMA };
+}
+
 function setUpOpenApi(app: NestExpressApplication): void {
   const document = SwaggerModule.createDocument(
     app,
@@ -74,5 +90,6 @@ function setUpOpenApi(app: NestExpressApplication): void {
       .addBearerAuth()
       .build(),
   );
+  documentUnauthenticated(document);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', useGlobalPrefix: false });
 }

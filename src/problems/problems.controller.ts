@@ -1,5 +1,6 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
+import { ApiProblems } from '../common/http/api-problems.decorator';
 import { Public } from '../common/auth/auth.decorators';
 import { DomainError, ERROR_CODES, ErrorCode, problemType } from '../common/errors/domain-error';
 
@@ -29,6 +30,7 @@ export class ProblemsController {
 
   @Get(':slug')
   @Public()
+  @ApiProblems(404)
   describe(@Param('slug') slug: string): ProblemDescription {
     const found = DESCRIPTIONS.find((description) => description.type === `/problems/${slug}`);
     if (!found) throw new DomainError('NOT_FOUND', 'No such problem type');

@@ -489,6 +489,11 @@ describe('guardians and availability', () => {
       const response = await t.http().get('/docs-json').expect(200);
       const operation = response.body.paths['/api/v1/guardians/{id}/availability'].put;
       expect(operation.description).toMatch(/across midnight is sent as two windows/);
+      for (const path of ['/api/v1/guardians/{id}', '/api/v1/guardians/{id}/availability']) {
+        for (const byMethod of Object.values(response.body.paths[path]) as { responses: Record<string, unknown> }[]) {
+          expect(Object.keys(byMethod.responses)).toEqual(expect.arrayContaining(['200', '401', '404']));
+        }
+      }
     });
   });
 });

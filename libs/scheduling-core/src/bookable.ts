@@ -1,4 +1,4 @@
-import { DAY_MS, MINUTE_MS } from './calendar';
+import { DAY_MS, isInstant, MINUTE_MS } from './calendar';
 import { type BookingContext, type Participant, PARTICIPANTS, validateContext, validateDuration } from './booking-context';
 import { callPlanBlock, callsInWeek, isoWeekKeyAt, weekAtCap } from './call-plan';
 import { inputError, type InputErrorCode } from './errors';
@@ -51,7 +51,7 @@ const BUSY_REASON: Record<Participant, BookingRejectionCode> = {
 export function checkBookable(ctx: BookingContext, start: number, end: number, stationId?: string): BookableResult {
   const invalid =
     validateContext(ctx) ??
-    (Number.isFinite(start) && Number.isFinite(end) ? null : inputError('INVALID_RANGE', `start and end must be epoch ms (got ${start}, ${end})`)) ??
+    (isInstant(start) && isInstant(end) ? null : inputError('INVALID_RANGE', `start and end must be epoch ms (got ${start}, ${end})`)) ??
     validateDuration((end - start) / MINUTE_MS);
   if (invalid) return { ok: false, reason: invalid.code, detail: invalid.detail };
   const reject = (reason: BookingRejectionCode, detail: string, conflict?: Interval): BookableResult =>

@@ -1,3 +1,4 @@
+import { isInstant } from './calendar';
 import { inputError, type InputError } from './errors';
 import type { CallKind, CallPlan, WeeklyCallCounts } from './call-plan';
 import type { Interval, WeeklyRule } from './types';
@@ -55,7 +56,7 @@ export const PARTICIPANTS = ['child', 'guardian', 'supervisor', 'counselor'] as 
 export type Participant = (typeof PARTICIPANTS)[number];
 
 export function validateContext(ctx: BookingContext): InputError | null {
-  if (!Number.isFinite(ctx.now)) return inputError('INVALID_SETTINGS', `now must be epoch milliseconds (got ${ctx.now})`);
+  if (!isInstant(ctx.now)) return inputError('INVALID_SETTINGS', `now must be epoch milliseconds (got ${ctx.now})`);
   const { hub, guardian, callPlan } = ctx;
   const zoneError = validateZone(hub.timeZone, 'hub.timeZone') ?? validateZone(guardian.timeZone, 'guardian.timeZone');
   if (zoneError) return zoneError;

@@ -6,6 +6,14 @@ export const MINUTE_MS = 60_000;
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;
 
+/** ECMAScript's Date range is ±8.64e15 ms; keep a year of margin for padding and zones. */
+const MAX_INSTANT = 8.64e15 - 400 * DAY_MS;
+
+/** A finite epoch-ms value that Intl (and so luxon) can still place in a zone. */
+export function isInstant(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && Math.abs(value) <= MAX_INSTANT;
+}
+
 /** ISO weekday (Monday = 1 … Sunday = 7) of a local day number (days since 1970-01-01). */
 export function isoWeekdayOfDay(day: number): number {
   // 1970-01-01 was a Thursday (ISO 4).

@@ -1,4 +1,4 @@
-import { DAY_MS, isoWeekKeyOfDay, mondayOfIsoWeekKey } from './calendar';
+import { DAY_MS, isInstant, isoWeekKeyOfDay, mondayOfIsoWeekKey } from './calendar';
 import { SchedulingInputError } from './errors';
 import type { Interval } from './types';
 import { isValidTimeZone, ZoneTimeline, timelineAround } from './zone';
@@ -39,7 +39,7 @@ export function weekAtCap(plan: CallPlan, counts: WeeklyCallCounts, key: string)
 /** 'YYYY-Www' of the ISO week holding `instant` in `zone`. @throws SchedulingInputError */
 export function isoWeekKey(instant: number, zone: string): string {
   assertZone(zone);
-  if (!Number.isFinite(instant)) throw new SchedulingInputError('INVALID_RANGE', `not an instant: ${instant}`);
+  if (!isInstant(instant)) throw new SchedulingInputError('INVALID_RANGE', `not an instant: ${instant}`);
   return isoWeekKeyAt(ZoneTimeline.build(zone, instant, instant + 1), instant);
 }
 
@@ -50,7 +50,7 @@ export function isoWeekKey(instant: number, zone: string): string {
  */
 export function isoWeeksOverlapping(from: number, to: number, zone: string): Array<Interval & { key: string }> {
   assertZone(zone);
-  if (!Number.isFinite(from) || !Number.isFinite(to) || from >= to || to - from > 400 * DAY_MS) {
+  if (!isInstant(from) || !isInstant(to) || from >= to || to - from > 400 * DAY_MS) {
     throw new SchedulingInputError('INVALID_RANGE', `from must be before to, at most 400 days apart`);
   }
   const timeline = timelineAround(zone, from - 7 * DAY_MS, to + 7 * DAY_MS);

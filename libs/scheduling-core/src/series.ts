@@ -1,4 +1,4 @@
-import { DAY_MS, formatIsoDate, isoWeekdayOfDay, MINUTE_MS, parseHHmm, parseIsoDate } from './calendar';
+import { DAY_MS, formatIsoDate, isInstant, isoWeekdayOfDay, MINUTE_MS, parseHHmm, parseIsoDate } from './calendar';
 import { validateDuration } from './booking-context';
 import { inputError, type InputError, type InputErrorCode } from './errors';
 import { validateZone } from './weekly-rules';
@@ -71,7 +71,7 @@ export function weeklySeries(input: WeeklySeriesInput): WeeklySeriesResult {
     startDay = day;
   } else {
     const from = input.from as number;
-    if (!Number.isFinite(from)) return { ok: false, ...inputError('INVALID_RANGE', `from must be epoch ms (got ${from})`) };
+    if (!isInstant(from)) return { ok: false, ...inputError('INVALID_RANGE', `from must be epoch ms (got ${from})`) };
     startDay = Math.floor(ZoneTimeline.build(input.zone, from, from + 1).toLocal(from) / DAY_MS);
   }
   let firstDay = startDay + ((input.weekday - isoWeekdayOfDay(startDay) + 7) % 7);

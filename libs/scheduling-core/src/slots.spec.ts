@@ -211,6 +211,8 @@ describe('findSlots', () => {
     { name: 'bad rule', input: { guardian: { timeZone: 'Asia/Dubai', windows: [{ weekday: 8, startMinute: 0, endMinute: 1 }] } }, code: 'INVALID_RULE' },
     { name: 'negative buffer', input: { hub: { ...context().hub, bufferMinutes: -1 } }, code: 'INVALID_SETTINGS' },
     { name: 'NaN now', input: { now: NaN }, code: 'INVALID_SETTINGS' },
+    { name: 'now beyond the Date range', input: { now: 1e20 }, code: 'INVALID_SETTINGS' },
+    { name: 'to beyond the Date range', input: { to: 9e15 }, code: 'INVALID_RANGE' },
     { name: 'bad busy interval', input: { busy: { child: [iv(NaN, 0)], guardian: [] } }, code: 'INVALID_INTERVAL' },
     { name: 'bad station interval', input: { stations: [{ id: 'x', busy: [iv(5, 1)] }] }, code: 'INVALID_INTERVAL' },
   ])('reports $name as $code', ({ input, code }) => {

@@ -1,4 +1,4 @@
-import { DAY_MS, isoWeekdayOfDay, MINUTE_MS, parseHHmm } from './calendar';
+import { DAY_MS, isInstant, isoWeekdayOfDay, MINUTE_MS, parseHHmm } from './calendar';
 import { inputError, type InputError, SchedulingInputError } from './errors';
 import { mergeSorted } from './intervals';
 import type { Interval, WeeklyRule } from './types';
@@ -108,7 +108,7 @@ export function validateZone(zone: unknown, label: string): InputError | null {
 export const MAX_EXPANSION_MS = 400 * DAY_MS;
 
 export function validateRange(from: number, to: number, maxSpanMs = Infinity): InputError | null {
-  if (!Number.isFinite(from) || !Number.isFinite(to) || from >= to) {
+  if (!isInstant(from) || !isInstant(to) || from >= to) {
     return inputError('INVALID_RANGE', `from must be before to (got ${from}, ${to})`);
   }
   if (to - from > maxSpanMs) {

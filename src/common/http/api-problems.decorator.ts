@@ -14,7 +14,7 @@ const DESCRIPTIONS: Record<number, string> = {
   503: 'Database unavailable',
 };
 
-const PROBLEM_SCHEMA = {
+export const PROBLEM_SCHEMA = {
   type: 'object',
   required: ['type', 'title', 'status', 'code'],
   properties: {
