@@ -33,5 +33,17 @@ module.exports = {
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
     },
+    // Benchmarks print figures; they run only when named (`npm run bench:<name>`), never in `npm test`.
+    ...(process.env.KINBRIDGE_BENCH
+      ? [
+          {
+            ...common,
+            displayName: 'bench',
+            testMatch: ['<rootDir>/test/bench/**/*.bench.ts'],
+            globalSetup: '<rootDir>/test/support/global-setup.ts',
+            globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+          },
+        ]
+      : []),
   ],
 };

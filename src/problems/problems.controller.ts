@@ -1,5 +1,5 @@
 import { Controller, Get, Param } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ApiProblems } from '../common/http/api-problems.decorator';
 import { Public } from '../common/auth/auth.decorators';
 import { DomainError, ERROR_CODES, ErrorCode, problemType } from '../common/errors/domain-error';
@@ -30,6 +30,7 @@ export class ProblemsController {
 
   @Get(':slug')
   @Public()
+  @ApiOkResponse({ description: 'What the problem type means and the status that carries it' })
   @ApiProblems(404)
   describe(@Param('slug') slug: string): ProblemDescription {
     const found = DESCRIPTIONS.find((description) => description.type === `/problems/${slug}`);

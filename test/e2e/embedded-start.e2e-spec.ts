@@ -2,18 +2,10 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BUILT_MAIN, SpawnedApp, spawnBuiltApp, stopApp, waitForHealth } from '../support/spawn-app';
+import { BUILT_MAIN, isRunning, SpawnedApp, spawnBuiltApp, stopApp, waitForHealth } from '../support/spawn-app';
 
 const ADMIN = { ADMIN_EMAIL: 'first.admin@example.org', ADMIN_PASSWORD: 'first admin password' };
 
-const isAlive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 async function login(baseUrl: string): Promise<string> {
   const response = await fetch(`${baseUrl}/api/v1/auth/login`, {
@@ -64,17 +56,17 @@ describe('embedded default (built app)', () => {
     // A crash: the node process dies at once and its postgres is left running.
     const postgresPid = Number((await readFile(join(dataDir, 'pg', 'postmaster.pid'), 'utf8')).split('\n')[0]);
     await stopApp(first, 'SIGKILL');
-    expect(isAlive(postgresPid)).toBe(true);
+    expect(isRunning(postgresPid)).toBe(true);
 
     const second = await spawnApp(env);
     await waitForHealth(second);
-    expect(isAlive(postgresPid)).toBe(false);
+    expect(isRunning(postgresPid)).toBe(false);
     // Same JWT secret and same rows: the token from before the crash still works.
     expect(await auditStatus(second.baseUrl, token)).toBe(200);
 
     const secondPostgresPid = Number((await readFile(join(dataDir, 'pg', 'postmaster.pid'), 'utf8')).split('\n')[0]);
     expect(await stopApp(second, 'SIGTERM')).toBe(0);
-    expect(isAlive(secondPostgresPid)).toBe(false);
+    expect(isRunning(secondPostgresPid)).toBe(false);
     expect(existsSync(join(dataDir, 'pg', 'postmaster.pid'))).toBe(false);
   }, 120_000);
 

@@ -1,4 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -32,7 +33,7 @@ export async function spawnBuiltApp(env: Record<string, string>): Promise<Spawne
 export async function waitForHealth(app: SpawnedApp, timeoutMs = 30_000): Promise<number> {
   const started = Date.now();
   while (Date.now() - started < timeoutMs) {
-    if (app.process.exitCode !== null) throw new Error(`app exited with ${app.process.exitCode}:\n${app.output()}`);
+    if (hasExited(app.process)) throw new Error(`app exited (${app.process.exitCode ?? app.process.signalCode}):\n${app.output()}`);
     try {
       const response = await fetch(`${app.baseUrl}/health`);
       if (response.status === 200) return Date.now() - started;
@@ -44,8 +45,10 @@ export async function waitForHealth(app: SpawnedApp, timeoutMs = 30_000): Promis
   throw new Error(`no healthy /health within ${timeoutMs} ms:\n${app.output()}`);
 }
 
+const hasExited = (child: ChildProcess) => child.exitCode !== null || child.signalCode !== null;
+
 export async function stopApp(app: SpawnedApp, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
-  if (app.process.exitCode !== null) return app.process.exitCode;
+  if (hasExited(app.process)) return app.process.exitCode;
   const exited = once(app.process, 'exit');
   app.process.kill(signal);
   const [code] = (await exited) as [number | null];
@@ -62,4 +65,19 @@ export function freePort(): Promise<number> {
       probe.close(() => resolve(port));
     });
   });
+}
+
+/** A running process; a zombie (exited, never reaped: PID 1 in a container may not reap) does not count. */
+export function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
 }

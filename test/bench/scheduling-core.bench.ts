@@ -1,11 +1,9 @@
 import { performance } from 'node:perf_hooks';
-import { checkBookable, findSlots, type FindSlotsInput, type Interval } from './index';
-import { at, context, DAY, EVERY_DAY, MIN, rules } from './test-fixtures';
+import { checkBookable, findSlots, type FindSlotsInput, type Interval } from '@app/scheduling-core';
+import { at, context, DAY, EVERY_DAY, MIN, rules } from '../../libs/scheduling-core/src/test-fixtures';
 
-// The benchmark's shape (PRODUCT.md: 20 stations, 2,000 booked sessions, p95 < 20 ms end to
-// end including SQL). Jest workers share the machine, so the test asserts a loose bound on
-// the median — it catches an accidental O(n·m) scan, not drift. For real numbers run
-// SCHEDULING_BENCH=1 npx jest --selectProjects unit --testPathPatterns scheduling-core/src/performance
+// The pure slot engine alone, in the benchmark's shape (PRODUCT.md: 20 stations, 2,000 booked
+// sessions; the API budget is p95 < 20 ms end to end including SQL). `npm run bench:scheduling-core`.
 function busyHub(): FindSlotsInput {
   let seed = 42;
   const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
@@ -33,7 +31,7 @@ function busyHub(): FindSlotsInput {
   };
 }
 
-describe('performance', () => {
+describe('scheduling-core (pure) benchmark', () => {
   it('searches a week for a hub with 20 stations and 2,000 sessions in well under the budget', () => {
     const input = busyHub();
     const timings: number[] = [];
@@ -47,9 +45,8 @@ describe('performance', () => {
     }
     timings.sort((a, b) => a - b);
     const p95 = timings[Math.floor(timings.length * 0.95)];
-    if (process.env.SCHEDULING_BENCH) console.log(`findSlots p50 ${timings[100].toFixed(3)} ms, p95 ${p95.toFixed(3)} ms, ${slots} slots`);
+    console.log(`findSlots over 7 days, 20 stations, 2,000 sessions: p50 ${timings[100].toFixed(3)} ms, p95 ${p95.toFixed(3)} ms, ${slots} slots`);
     expect(slots).toBeGreaterThan(0);
-    expect(timings[100]).toBeLessThan(10);
   });
 
   it('checks a single booking quickly', () => {
@@ -65,7 +62,6 @@ describe('performance', () => {
     }
     timings.splice(0, 50);
     timings.sort((a, b) => a - b);
-    if (process.env.SCHEDULING_BENCH) console.log(`checkBookable p50 ${timings[100].toFixed(3)} ms`);
-    expect(timings[100]).toBeLessThan(5);
+    console.log(`checkBookable: p50 ${timings[100].toFixed(3)} ms`);
   });
 });
