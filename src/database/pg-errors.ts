@@ -16,7 +16,13 @@ const UNIQUE_CONSTRAINTS: Record<string, ErrorCode> = {
 };
 
 /** Exclusion constraints guarding a resource against double booking: constraint → resource. */
-export const BOOKING_CONSTRAINTS: Record<string, string> = {};
+export const BOOKING_CONSTRAINTS: Record<string, string> = {
+  sessions_station_no_overlap: 'station',
+  sessions_child_no_overlap: 'child',
+  sessions_guardian_no_overlap: 'guardian',
+  sessions_supervisor_no_overlap: 'supervisor',
+  sessions_counselor_no_overlap: 'counselor',
+};
 
 export function pgErrorOf(error: unknown): PgDriverError | undefined {
   if (error instanceof QueryFailedError) return error.driverError as PgDriverError;
