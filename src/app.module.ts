@@ -19,6 +19,12 @@ import { loggerOptions } from './logging';
 import { MetricsModule } from './metrics/metrics.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { ProblemsModule } from './problems/problems.module';
+import { SlotsModule } from './slots/slots.module';
+import { RemindersModule } from './reminders/reminders.module';
+import { RescheduleRequestsModule } from './reschedule-requests/reschedule-requests.module';
+import { CalendarModule } from './calendar/calendar.module';
+import { ContactGapsModule } from './contact-gaps/contact-gaps.module';
+import { SessionsModule } from './sessions/sessions.module';
 
 export interface AppOverrides {
   clock?: Clock;
@@ -55,7 +61,13 @@ export class AppModule {
         HealthModule,
         DemoModule,
         ProblemsModule,
+        RemindersModule,
+        RescheduleRequestsModule,
+        CalendarModule,
+        ContactGapsModule,
         NotificationsModule,
+        SlotsModule,
+        SessionsModule,
       ],
       providers: replaced,
       exports: replaced,

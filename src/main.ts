@@ -8,18 +8,9 @@ import { EmbeddedDatabase, startEmbeddedPostgres } from './database/embedded-pos
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   let embedded: EmbeddedDatabase | undefined;
-  let databaseUrl = config.databaseUrl;
-  if (!databaseUrl) {
-    embedded = await startEmbeddedPostgres({
-      dataDir: config.dataDir,
-      log: (line) => config.logLevel === 'debug' && process.stdout.write(`${JSON.stringify({ msg: line, context: 'embedded-postgres' })}\n`),
-    });
-    databaseUrl = embedded.url;
-    config.jwtSecret ??= await readOrCreateSecret(join(config.dataDir, 'jwt-secret'));
-  }
-
   let app: Awaited<ReturnType<typeof createApp>> | undefined;
   let stopping = false;
+  // In this order: the app (HTTP, jobs, pools) closes, then its embedded PostgreSQL stops.
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
@@ -29,6 +20,17 @@ async function main(): Promise<void> {
     process.exit(0);
   };
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void stop(signal));
+
+  let databaseUrl = config.databaseUrl;
+  if (!databaseUrl) {
+    embedded = await startEmbeddedPostgres({
+      dataDir: config.dataDir,
+      stopOnSignals: false,
+      log: (line) => config.logLevel === 'debug' && process.stdout.write(`${JSON.stringify({ msg: line, context: 'embedded-postgres' })}\n`),
+    });
+    databaseUrl = embedded.url;
+    config.jwtSecret ??= await readOrCreateSecret(join(config.dataDir, 'jwt-secret'));
+  }
 
   try {
     app = await createApp(config, databaseUrl);

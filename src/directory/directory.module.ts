@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { SessionsModule } from '../sessions/sessions.module';
 import { HubRepository } from './hub.repository';
 import { HubsController } from './hubs.controller';
 import { HubsService } from './hubs.service';
@@ -10,6 +11,7 @@ import { UsersController } from './users.controller';
 import { UsersService } from './users.service';
 
 @Module({
+  imports: [SessionsModule],
   controllers: [HubsController, StationsController, UsersController],
   providers: [HubRepository, HubsService, StationRepository, StationsService, UserRepository, UsersService],
   exports: [HubRepository, HubsService, StationRepository, StationsService],

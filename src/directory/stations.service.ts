@@ -6,6 +6,7 @@ import { Clock } from '../common/clock';
 import { DomainError, notFound } from '../common/errors/domain-error';
 import { offsetOf, Page, PageQuery, pageOf } from '../common/pagination';
 import { Transactions } from '../database/transaction';
+import { SessionsService } from '../sessions/sessions.service';
 import { CreateStationDto, UpdateStationDto } from './dto/station.dto';
 import { HubsService } from './hubs.service';
 import { Station, StationRepository } from './station.repository';
@@ -19,6 +20,7 @@ export class StationsService {
     private readonly clock: Clock,
     private readonly hubs: HubsService,
     private readonly stations: StationRepository,
+    private readonly sessions: SessionsService,
   ) {}
 
   create(actor: Actor, hubId: string, dto: CreateStationDto): Promise<Station> {
@@ -75,6 +77,7 @@ export class StationsService {
       const updated = await this.stations.update(tx, station.id, { inService: false, outOfServiceReason: reason }, this.now());
       await this.audit.record(tx, { ...base, action: 'station.out_of_service', details: { reason } });
       // Scheduling hooks in here: cancel the station's future sessions with this reason, on this transaction.
+      await this.sessions.cancelFutureAtStation(tx, station.id, reason);
       return updated;
     }
     if (station.inService) return station;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
-import type { Actor } from '../common/auth/actor';
+import { Actor, isAdmin } from '../common/auth/actor';
 import { Clock } from '../common/clock';
 import { DomainError, notFound } from '../common/errors/domain-error';
 import { offsetOf, Page, pageOf } from '../common/pagination';
@@ -72,11 +72,19 @@ export class GuardiansService {
       throw new DomainError('VALIDATION_FAILED', 'Send at least one of displayName, phone, timeZone, locale');
     }
     return this.transactions.run(async (tx) => {
-      await this.visibleGuardian(tx, actor, id, true);
+      const current = await this.visibleGuardian(tx, actor, id, true);
       if (actor.type === 'guardian') {
         const refused = fields.filter((field) => !SELF_EDITABLE.includes(field));
         if (refused.length > 0) {
           throw new DomainError('FORBIDDEN', `A guardian may change only ${SELF_EDITABLE.join(' and ')}; ask the hub staff to change ${refused.join(' and ')}`);
+        }
+      }
+      // The phone is the guardian's sign-in: whoever sets it can sign in as them and see every child
+      // they are linked to, in any hub. So only the guardian's own hub (or an admin) may change it,
+      // not staff who merely see the guardian through a link to one of their children.
+      if (input.phone !== undefined && input.phone !== current.phone && !isAdmin(actor)) {
+        if (!current.hubId || !actor.hubIds.includes(current.hubId)) {
+          throw new DomainError('FORBIDDEN', 'Only staff of the guardian’s own hub or an admin may change their phone');
         }
       }
       const changes: GuardianChanges = {

@@ -1,8 +1,9 @@
 import { Controller, Get, HttpCode } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { Public } from '../common/auth/auth.decorators';
 import { DomainError } from '../common/errors/domain-error';
+import { ApiProblems } from '../common/http/api-problems.decorator';
 
 @ApiTags('ops')
 @Controller('health')
@@ -13,6 +14,18 @@ export class HealthController {
   @Get()
   @Public()
   @HttpCode(200)
+  @ApiOkResponse({
+    description: 'The database answers',
+    schema: {
+      type: 'object',
+      required: ['status', 'checks'],
+      properties: {
+        status: { type: 'string', enum: ['ok'] },
+        checks: { type: 'object', properties: { database: { type: 'object', properties: { status: { type: 'string' }, latencyMs: { type: 'number' } } } } },
+      },
+    },
+  })
+  @ApiProblems(503)
   async check() {
     const started = process.hrtime.bigint();
     try {

@@ -7,6 +7,9 @@ import type PgBoss from 'pg-boss';
 export interface JobPayloads {
   'notification.deliver': { notificationId: string };
   'notification.sweep': Record<string, never>;
+  /** `startsAt` is the session start the job was scheduled for (ISO): a moved session makes the job stale. */
+  'session.reminder': { sessionId: string; startsAt: string; reminder: '24h' | '1h' };
+  'session.no-show-check': { sessionId: string; startsAt: string };
 }
 
 export type QueueName = keyof JobPayloads;
@@ -21,4 +24,7 @@ export type QueueName = keyof JobPayloads;
 export const QUEUE_POLICIES: Record<QueueName, PgBoss.QueuePolicy> = {
   'notification.deliver': 'short',
   'notification.sweep': 'singleton',
+  // singletonKey = session + start + kind: scheduling the same start twice queues one job.
+  'session.reminder': 'short',
+  'session.no-show-check': 'short',
 };

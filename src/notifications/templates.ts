@@ -17,6 +17,132 @@ export const TEMPLATES = {
     'zh-CN': (p) => ({ subject: 'Kinbridge 验证码', body: `您的 Kinbridge 验证码是 ${p.code}，${p.minutes} 分钟内有效。请勿告诉他人。` }),
     en: (p) => ({ subject: 'Kinbridge sign-in code', body: `Your Kinbridge code is ${p.code}. It expires in ${p.minutes} minutes. Do not share it.` }),
   },
+
+  // Sessions, to the guardian: `when` is already written in the guardian's zone and locale.
+  session_booked: {
+    'zh-CN': (p) => ({
+      subject: '视频通话已预约',
+      body: `您和${p.childName}的视频通话已预约：${p.when}，约 ${p.minutes} 分钟。届时${p.hubName}的老师会陪在孩子身边。`,
+    }),
+    en: (p) => ({
+      subject: 'Video call booked',
+      body: `Your video call with ${p.childName} is booked for ${p.when} (about ${p.minutes} minutes). A staff member at ${p.hubName} will be beside your child.`,
+    }),
+  },
+  session_rescheduled: {
+    'zh-CN': (p) => ({
+      subject: '视频通话时间已更改',
+      body: `您和${p.childName}的视频通话改到了 ${p.when}（原定 ${p.previousWhen}），约 ${p.minutes} 分钟。${p.hubName}的老师会陪在孩子身边。`,
+    }),
+    en: (p) => ({
+      subject: 'Video call moved',
+      body: `Your video call with ${p.childName} has moved to ${p.when} (it was ${p.previousWhen}), about ${p.minutes} minutes. A staff member at ${p.hubName} will be beside your child.`,
+    }),
+  },
+  session_cancelled: {
+    'zh-CN': (p) => ({
+      subject: '视频通话已取消',
+      body: `您和${p.childName}原定 ${p.when} 的视频通话已取消。原因：${p.reason}。如需另约时间，请联系${p.hubName}。`,
+    }),
+    en: (p) => ({
+      subject: 'Video call cancelled',
+      body: `Your video call with ${p.childName} on ${p.when} is cancelled. Reason: ${p.reason}. To find another time, contact ${p.hubName}.`,
+    }),
+  },
+  // `prompts` is a few open conversation starters, one per line, already in the guardian's locale;
+  // `advice` is the counselor's note for this parent, quoted as written (may be empty).
+  session_reminder: {
+    'zh-CN': (p) => ({
+      subject: `提醒：${p.when} 和${p.childName}视频`,
+      body:
+        `提醒：您和${p.childName}的视频通话在 ${p.when}，老师会陪在孩子身边。\n` +
+        `可以试着聊聊：\n${p.prompts}\n` +
+        (p.advice ? `辅导老师的建议：${p.advice}\n` : '') +
+        '不用问成绩，听孩子说就好。孩子今天不想聊也没关系。',
+    }),
+    en: (p) => ({
+      subject: `Reminder: video call with ${p.childName}, ${p.when}`,
+      body:
+        `Reminder: your video call with ${p.childName} is at ${p.when}. A staff member will be beside your child.\n` +
+        `Some things you could talk about:\n${p.prompts}\n` +
+        (p.advice ? `The counselor's advice: ${p.advice}\n` : '') +
+        'No need to ask about marks; listening is enough. If your child does not want to talk today, that is all right.',
+    }),
+  },
+  reschedule_declined: {
+    'zh-CN': (p) => ({
+      subject: '改期未能安排',
+      body:
+        `抱歉，您和${p.childName}的视频通话暂时无法改期，仍在 ${p.when} 进行。` +
+        (p.note ? `老师留言：${p.note}。` : '') +
+        `如有需要，可以再提出其他时间，或联系${p.hubName}。`,
+    }),
+    en: (p) => ({
+      subject: 'Your call could not be moved',
+      body:
+        `Sorry, we could not move your video call with ${p.childName}; it stays at ${p.when}. ` +
+        (p.note ? `A note from the hub: ${p.note}. ` : '') +
+        `You are welcome to suggest another time, or contact ${p.hubName}.`,
+    }),
+  },
+
+  // Sessions, to staff and counselors: `when` is in the hub's zone.
+  session_booked_staff: {
+    'zh-CN': (p) => ({
+      subject: `新预约：${p.childName} ${p.when}`,
+      body: `已预约视频通话：${p.childName} 与 ${p.guardianName}，${p.when}（${p.minutes} 分钟），${p.hubName} ${p.stationName}。`,
+    }),
+    en: (p) => ({
+      subject: `Booked: ${p.childName}, ${p.when}`,
+      body: `Video call booked: ${p.childName} with ${p.guardianName}, ${p.when} (${p.minutes} min), ${p.hubName}, ${p.stationName}.`,
+    }),
+  },
+  session_rescheduled_staff: {
+    'zh-CN': (p) => ({
+      subject: `改期：${p.childName} ${p.when}`,
+      body: `视频通话已改期：${p.childName} 与 ${p.guardianName}，改到 ${p.when}（原定 ${p.previousWhen}），${p.hubName} ${p.stationName}。`,
+    }),
+    en: (p) => ({
+      subject: `Moved: ${p.childName}, ${p.when}`,
+      body: `Video call moved: ${p.childName} with ${p.guardianName}, now ${p.when} (was ${p.previousWhen}), ${p.hubName}, ${p.stationName}.`,
+    }),
+  },
+  session_cancelled_staff: {
+    'zh-CN': (p) => ({
+      subject: `已取消：${p.childName} ${p.when}`,
+      body: `视频通话已取消：${p.childName} 与 ${p.guardianName}，原定 ${p.when}，${p.hubName} ${p.stationName}。原因：${p.reason}。`,
+    }),
+    en: (p) => ({
+      subject: `Cancelled: ${p.childName}, ${p.when}`,
+      body: `Video call cancelled: ${p.childName} with ${p.guardianName}, was ${p.when}, ${p.hubName}, ${p.stationName}. Reason: ${p.reason}.`,
+    }),
+  },
+  session_no_show_staff: {
+    'zh-CN': (p) => ({
+      subject: `家长未上线：${p.childName} ${p.when}`,
+      body: `${p.guardianName} 没有加入 ${p.when} 和${p.childName}的视频通话（${p.stationName}），已记为家长缺席。请照顾好孩子的情绪。`,
+    }),
+    en: (p) => ({
+      subject: `Parent did not join: ${p.childName}, ${p.when}`,
+      body: `${p.guardianName} did not join the ${p.when} call with ${p.childName} (${p.stationName}); it is recorded as a guardian no-show. Please look after the child's feelings.`,
+    }),
+  },
+  reschedule_requested_staff: {
+    'zh-CN': (p) => ({
+      subject: `改期申请：${p.childName} ${p.when}`,
+      body:
+        `${p.guardianName} 申请改期 ${p.when} 和${p.childName}的视频通话。` +
+        (p.proposedWhen ? `希望改到：${p.proposedWhen}。` : '没有提出具体时间。') +
+        (p.note ? `留言：${p.note}` : ''),
+    }),
+    en: (p) => ({
+      subject: `Reschedule request: ${p.childName}, ${p.when}`,
+      body:
+        `${p.guardianName} asks to move the ${p.when} call with ${p.childName}. ` +
+        (p.proposedWhen ? `Proposed time: ${p.proposedWhen}. ` : 'No time proposed. ') +
+        (p.note ? `Note: ${p.note}` : ''),
+    }),
+  },
 } satisfies Record<string, TemplateSet>;
 
 export type TemplateName = keyof typeof TEMPLATES;

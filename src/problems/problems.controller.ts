@@ -18,19 +18,26 @@ const DESCRIPTIONS: ProblemDescription[] = (Object.keys(ERROR_CODES) as ErrorCod
   title: ERROR_CODES[code].title,
 }));
 
+const DESCRIPTION_SCHEMA = {
+  type: 'object',
+  required: ['type', 'code', 'status', 'title'],
+  properties: { type: { type: 'string' }, code: { type: 'string' }, status: { type: 'integer' }, title: { type: 'string' } },
+};
+
 /** Makes every problem `type` URI resolvable: what the code means and which status carries it. */
 @ApiTags('ops')
 @Controller('problems')
 export class ProblemsController {
   @Get()
   @Public()
+  @ApiOkResponse({ description: 'Every problem type the API can answer with', schema: { type: 'array', items: DESCRIPTION_SCHEMA } })
   list(): ProblemDescription[] {
     return DESCRIPTIONS;
   }
 
   @Get(':slug')
   @Public()
-  @ApiOkResponse({ description: 'What the problem type means and the status that carries it' })
+  @ApiOkResponse({ description: 'What the problem type means and the status that carries it', schema: DESCRIPTION_SCHEMA })
   @ApiProblems(404)
   describe(@Param('slug') slug: string): ProblemDescription {
     const found = DESCRIPTIONS.find((description) => description.type === `/problems/${slug}`);

@@ -1,4 +1,5 @@
 import { randomInt, randomUUID } from 'node:crypto';
+import { sign } from 'jsonwebtoken';
 import { DateTime } from 'luxon';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
@@ -230,6 +231,33 @@ describe('auth', () => {
         phone: guardian.phone,
         timeZone: 'Asia/Dubai',
       });
+    });
+
+    it('accepts only HS256 tokens signed with the server key, for this API, unexpired and naming an account type', async () => {
+      const admin = await t.factories.newAdmin();
+      const me = (token: string) => t.http().get('/api/v1/auth/me').set(...bearer(token));
+      const base64url = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+      const claims = { typ: 'user', role: 'admin' };
+      const options = { subject: admin.id, audience: 'kinbridge-api', issuer: 'kinbridge', expiresIn: 600 } as const;
+
+      // The forging helpers are right: the same recipe with the server key is accepted.
+      await me(sign(claims, TEST_JWT_SECRET, options)).expect(200);
+
+      const now = Math.floor(Date.now() / 1000);
+      const refused: [string, string][] = [
+        ['alg none', `${base64url({ alg: 'none', typ: 'JWT' })}.${base64url({ ...claims, sub: admin.id, aud: 'kinbridge-api', exp: now + 600 })}.`],
+        ['another key', sign(claims, `${TEST_JWT_SECRET}-not`, options)],
+        ['HS512 with the server key', sign(claims, TEST_JWT_SECRET, { ...options, algorithm: 'HS512' })],
+        ['another audience', sign(claims, TEST_JWT_SECRET, { ...options, audience: 'kinbridge-calls' })],
+        ['no audience', sign(claims, TEST_JWT_SECRET, { subject: admin.id, expiresIn: 600 })],
+        ['expired', sign({ ...claims, exp: now - 1 }, TEST_JWT_SECRET, { subject: admin.id, audience: 'kinbridge-api' })],
+        ['no account type', sign({ role: 'admin' }, TEST_JWT_SECRET, options)],
+        ['a guardian type for a user id', sign({ typ: 'guardian', role: 'guardian' }, TEST_JWT_SECRET, options)],
+      ];
+      for (const [label, token] of refused) {
+        const response = await me(token);
+        expect({ label, status: response.status, code: response.body.code }).toEqual({ label, status: 401, code: 'UNAUTHENTICATED' });
+      }
     });
 
     it('needs a valid token of a live account', async () => {

@@ -17,6 +17,17 @@ async function login(baseUrl: string): Promise<string> {
   return ((await response.json()) as { accessToken: string }).accessToken;
 }
 
+/** Log lines at error level or above (pino JSON), and plain-text errors (console.error, stack traces). */
+const errorLines = (output: string) =>
+  output.split('\n').filter((line) => {
+    if (line.trim() === '') return false;
+    try {
+      return ((JSON.parse(line) as { level?: number }).level ?? 0) >= 50;
+    } catch {
+      return /error/i.test(line);
+    }
+  });
+
 const auditStatus = async (baseUrl: string, token: string) =>
   (await fetch(`${baseUrl}/api/v1/audit?pageSize=1`, { headers: { Authorization: `Bearer ${token}` } })).status;
 
@@ -66,6 +77,8 @@ describe('embedded default (built app)', () => {
 
     const secondPostgresPid = Number((await readFile(join(dataDir, 'pg', 'postmaster.pid'), 'utf8')).split('\n')[0]);
     expect(await stopApp(second, 'SIGTERM')).toBe(0);
+    // The app closes before its database stops: no connection is cut under pg-boss or the pool.
+    expect(errorLines(second.output())).toEqual([]);
     expect(isRunning(secondPostgresPid)).toBe(false);
     expect(existsSync(join(dataDir, 'pg', 'postmaster.pid'))).toBe(false);
   }, 120_000);

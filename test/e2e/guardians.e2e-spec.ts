@@ -317,6 +317,35 @@ describe('guardians and availability', () => {
       expect(await guardianRow(target.id)).toEqual(before);
     });
 
+    it('keeps the phone (the sign-in) with the guardian’s own hub: staff who see them only through a link get 403', async () => {
+      // A parent of hub B with a child at hub A too: staff of A must not be able to point the
+      // sign-in at their own phone and so read hub B's children as the parent.
+      const parentOfB = await t.factories.newGuardian({ hubId: hubB.id });
+      const parentWithoutHub = await t.factories.newGuardian({ hubId: null });
+      const childOfA = await t.factories.newChild(hubA.id);
+      await t.factories.newLink(childOfA.id, parentOfB.id, { status: 'pending' });
+      await t.factories.newLink(childOfA.id, parentWithoutHub.id, { status: 'approved' });
+      const patch = (id: string, token: string, body: object) => t.http().patch(`/api/v1/guardians/${id}`).set(...bearer(token)).send(body);
+
+      for (const [guardian, label] of [[parentOfB, 'of another hub'], [parentWithoutHub, 'without a hub']] as const) {
+        const before = await guardianRow(guardian.id);
+        const refused = await patch(guardian.id, staffA.token, { phone: randomPhone() }).expect(403);
+        expect({ label, code: refused.body.code }).toEqual({ label, code: 'FORBIDDEN' });
+        await patch(guardian.id, staffA.token, { phone: randomPhone(), locale: 'en' }).expect(403);
+        expect(await guardianRow(guardian.id)).toEqual(before);
+        // Sending the phone unchanged is no change of sign-in.
+        await patch(guardian.id, staffA.token, { phone: guardian.phone, locale: 'en' }).expect(200);
+      }
+      expect(await auditCount('guardian.update', parentOfB.id)).toBe(1);
+
+      const byHome = randomPhone();
+      await patch(parentOfB.id, staffB.token, { phone: byHome }).expect(200);
+      expect((await guardianRow(parentOfB.id)).phone).toBe(byHome);
+      const byAdmin = randomPhone();
+      await patch(parentWithoutHub.id, admin.token, { phone: byAdmin }).expect(200);
+      expect((await guardianRow(parentWithoutHub.id)).phone).toBe(byAdmin);
+    });
+
     it('answers 409 PHONE_TAKEN for another guardian’s phone', async () => {
       const before = await guardianRow(target.id);
       const response = await t.http().patch(`/api/v1/guardians/${target.id}`).set(...bearer(staffA.token)).send({ phone: guardianA.phone }).expect(409);

@@ -32,6 +32,18 @@ describe('platform: health, errors, request ids, audit', () => {
     expect(huge.body.code).toBe('PAYLOAD_TOO_LARGE');
   });
 
+  it('answers text PostgreSQL cannot store (a NUL character) with a 400, not a 500', async () => {
+    const admin = await t.factories.newAdmin();
+    const response = await t
+      .http()
+      .post('/api/v1/hubs')
+      .set(...bearer(admin.token))
+      .send({ name: 'Sunflower\u0000hub', timeZone: 'Asia/Shanghai' });
+    expect(response.status).toBe(400);
+    expect(response.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(response.body).toMatchObject({ code: 'VALIDATION_FAILED' });
+  });
+
   it('requires a valid token and keeps a caller request id', async () => {
     const response = await t.http().get('/api/v1/audit').set('X-Request-Id', 'req-abcdef-123').expect(401);
     expect(response.headers['x-request-id']).toBe('req-abcdef-123');

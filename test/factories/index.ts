@@ -130,6 +130,50 @@ export class Factories {
   async newAdmin(): Promise<UserRow> {
     return this.newUser('admin');
   }
+
+  /**
+   * A session row written straight to the table (no booking rules, but the database's own
+   * exclusion constraints still apply). Defaults: 30 minutes, booked, supervised, 10 min buffer.
+   */
+  async newSession(input: {
+    hubId: string;
+    stationId: string;
+    childId: string;
+    guardianId: string;
+    supervisorId: string;
+    startsAt: Date | string;
+    durationMinutes?: number;
+    status?: string;
+    kind?: 'supervised' | 'mediated';
+    counselorId?: string | null;
+    bufferMinutes?: number;
+    cancelReason?: string;
+  }): Promise<{ id: string; startsAt: Date; endsAt: Date }> {
+    const startsAt = new Date(input.startsAt);
+    const endsAt = new Date(startsAt.getTime() + (input.durationMinutes ?? 30) * 60_000);
+    const occupiedUntil = new Date(endsAt.getTime() + (input.bufferMinutes ?? 10) * 60_000);
+    const status = input.status ?? 'booked';
+    const [row] = await this.db.query(
+      `INSERT INTO sessions (hub_id, station_id, child_id, guardian_id, supervisor_id, counselor_id, kind, starts_at, ends_at,
+                             occupied_until, status, cancel_reason, created_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::session_status, $12, $5) RETURNING id`,
+      [
+        input.hubId,
+        input.stationId,
+        input.childId,
+        input.guardianId,
+        input.supervisorId,
+        input.counselorId ?? null,
+        input.kind ?? 'supervised',
+        startsAt,
+        endsAt,
+        occupiedUntil,
+        status,
+        input.cancelReason ?? (status === 'cancelled' ? 'cancelled in a test' : null),
+      ],
+    );
+    return { id: row.id, startsAt, endsAt };
+  }
 }
 
 export function minutes(hhmm: string): number {

@@ -1,8 +1,11 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString, Length, Matches, MaxLength } from 'class-validator';
 
-/** The same shape ADMIN_EMAIL is checked against, so every account that can exist can sign in. */
-const EMAIL_PATTERN = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+/**
+ * The same shape ADMIN_EMAIL and POST /users are checked against, so every account that can exist
+ * can sign in.
+ */
+export const EMAIL_PATTERN = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
 export class LoginDto {
   @ApiProperty({ example: 'staff@example.org', maxLength: 254, description: 'Compared case-insensitively' })

@@ -19,6 +19,12 @@ export class ProblemFilter implements ExceptionFilter {
   render(exception: unknown, request: Request, response: Response): void {
     const error = this.toDomainError(exception);
     if (error.status >= 500) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    // Too late for a problem document (a response that failed midway): cut the connection, so the
+    // client sees a failure rather than a truncated body that looks complete, or a hang.
+    if (response.headersSent) {
+      response.destroy();
+      return;
+    }
 
     const body: Record<string, unknown> = {
       type: problemType(error.code),
@@ -33,18 +39,19 @@ export class ProblemFilter implements ExceptionFilter {
     if (typeof error.extensions.retryAfterSeconds === 'number') {
       response.setHeader('Retry-After', String(error.extensions.retryAfterSeconds));
     }
-    if (response.headersSent) return;
     response.status(error.status).type('application/problem+json').send(JSON.stringify(body));
   }
 
   private toDomainError(exception: unknown): DomainError {
     if (exception instanceof DomainError) return exception;
     if (exception instanceof QueryFailedError) {
-      return domainErrorFromPg(exception) ?? new DomainError('INTERNAL', 'Unexpected database error');
+      const mapped = domainErrorFromPg(exception);
+      if (mapped) return mapped;
+      // A connection cut mid-query ("Connection terminated unexpectedly") reaches us wrapped, with no SQLSTATE.
+      if (isConnectionError(exception.driverError)) return databaseUnreachable();
+      return new DomainError('INTERNAL', 'Unexpected database error');
     }
-    if (isConnectionError(exception)) {
-      return new DomainError('SERVICE_UNAVAILABLE', 'The database is unreachable; retry shortly', { retryAfterSeconds: 2 });
-    }
+    if (isConnectionError(exception)) return databaseUnreachable();
     // body-parser errors (http-errors) carry a `type`; Nest wraps them, keeping the original as `cause`.
     const original = exception instanceof HttpException && exception.cause ? exception.cause : exception;
     const bodyParserType = (original as { type?: string } | null)?.type;
@@ -61,6 +68,9 @@ export class ProblemFilter implements ExceptionFilter {
     return new DomainError('INTERNAL', 'An unexpected error occurred; it has been logged');
   }
 }
+
+const databaseUnreachable = () =>
+  new DomainError('SERVICE_UNAVAILABLE', 'The database is unreachable; retry shortly', { retryAfterSeconds: 2 });
 
 function fromHttpException(exception: HttpException): DomainError {
   const status = exception.getStatus();

@@ -1,8 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsEmail, IsIn, IsString, IsUUID, Length, MaxLength } from 'class-validator';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsEmail, IsIn, IsString, IsUUID, Length, Matches, MaxLength } from 'class-validator';
 import { STAFF_ROLES, type StaffRole } from '../../common/auth/actor';
 import { PageQuery } from '../../common/pagination';
+import { EMAIL_PATTERN } from '../../auth/dto/login.dto';
 import { MIN_PASSWORD_LENGTH } from '../../auth/password';
 import { LOCALES, type Locale } from '../../notifications/templates';
 import { NotBlank, Optional, Trim } from './validation';
@@ -19,6 +20,8 @@ export class CreateUserDto {
   @IsString()
   @MaxLength(254)
   @IsEmail()
+  // IsEmail alone takes quoted local parts ("a b"@x.org) that the sign-in form refuses: such an account could never sign in.
+  @Matches(EMAIL_PATTERN, { message: 'email must be an email address without spaces' })
   email!: string;
 
   @ApiProperty({ minLength: MIN_PASSWORD_LENGTH, maxLength: MAX_PASSWORD_LENGTH, writeOnly: true })

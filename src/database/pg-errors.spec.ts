@@ -1,0 +1,33 @@
+import { QueryFailedError } from 'typeorm';
+import { domainErrorFromPg } from './pg-errors';
+
+const failed = (driverError: Record<string, unknown>) =>
+  new QueryFailedError('INSERT …', [], Object.assign(new Error(String(driverError.message ?? 'pg error')), driverError));
+
+describe('domainErrorFromPg', () => {
+  it.each([
+    // NUL in a JSON string: valid JSON, but PostgreSQL text cannot hold it
+    [{ code: '22021', message: 'invalid byte sequence for encoding "UTF8": 0x00' }, 'VALIDATION_FAILED', 400],
+    [{ code: '22P05', message: 'unsupported Unicode escape sequence' }, 'VALIDATION_FAILED', 400],
+    [{ code: '22P02', message: 'invalid input syntax for type uuid' }, 'VALIDATION_FAILED', 400],
+    [{ code: '23505', constraint: 'users_email_unique' }, 'EMAIL_TAKEN', 409],
+    [{ code: '23505', constraint: 'some_other_unique' }, 'CONFLICT', 409],
+    [{ code: '23P01', constraint: 'sessions_station_no_overlap' }, 'SLOT_TAKEN', 409],
+    [{ code: '40001' }, 'CONFLICT', 409],
+    [{ code: '57P01', message: 'terminating connection due to administrator command' }, 'SERVICE_UNAVAILABLE', 503],
+    [{ code: '53300', message: 'sorry, too many clients already' }, 'SERVICE_UNAVAILABLE', 503],
+  ])('%j → %s', (driverError, code, status) => {
+    const error = domainErrorFromPg(failed(driverError));
+    expect(error).toMatchObject({ code, status });
+    // Never the SQL or the server's own wording.
+    expect(error?.detail ?? '').not.toMatch(/INSERT|UTF8|uuid|clients/);
+  });
+
+  it('names the colliding resource of an exclusion constraint', () => {
+    expect(domainErrorFromPg(failed({ code: '23P01', constraint: 'sessions_child_no_overlap' }))?.extensions).toEqual({ resource: 'child' });
+  });
+
+  it('leaves unknown SQLSTATEs to the caller (a 500)', () => {
+    expect(domainErrorFromPg(failed({ code: '42P01', message: 'relation "x" does not exist' }))).toBeUndefined();
+  });
+});

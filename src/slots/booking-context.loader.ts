@@ -1,0 +1,310 @@
+import { Injectable } from '@nestjs/common';
+import type { BookingContext, CallKind, CallPlan, Interval, WeeklyRule } from '@app/scheduling-core';
+import { type EntityManager, QueryFailedError } from 'typeorm';
+import type { Queryable } from '../children/child-scope';
+import { Clock } from '../common/clock';
+import { notFound } from '../common/errors/domain-error';
+
+export interface BookingContextRequest {
+  childId: string;
+  guardianId: string;
+  kind: CallKind;
+  /** The window of interest, epoch ms: every instant a candidate call may occupy lies in [from, to). */
+  from: number;
+  to: number;
+  /** Only this station (it must belong to the child's hub, else 404); default: every in-service station of the hub. */
+  stationId?: string;
+  supervisorId?: string;
+  counselorId?: string;
+  /** The session being rescheduled: its own rows neither block nor count towards the weekly cap. */
+  excludeSessionId?: string;
+}
+
+export interface LoadedHub {
+  id: string;
+  name: string;
+  timeZone: string;
+  bufferMinutes: number;
+  minimumNoticeMinutes: number;
+  horizonDays: number;
+}
+
+export interface LoadedChild {
+  id: string;
+  hubId: string;
+  displayName: string;
+  /** The child's counselor (the default for a mediated call), if any. */
+  counselorId: string | null;
+  callPlan: CallPlan;
+}
+
+export interface LoadedGuardian {
+  id: string;
+  displayName: string;
+  timeZone: string;
+  locale: 'zh-CN' | 'en';
+}
+
+/** A staff member named in the request, with the facts a caller needs to judge them. */
+export interface LoadedPerson {
+  id: string;
+  role: 'admin' | 'hub_staff' | 'counselor';
+  /** Works at the child's hub (user_hubs); admins are not attached to hubs. */
+  atHub: boolean;
+  disabled: boolean;
+}
+
+export interface LoadedStation {
+  id: string;
+  name: string;
+  inService: boolean;
+}
+
+export interface LoadedBookingContext {
+  /** Ready for findSlots / checkBookable: `now` from the Clock, stations in service only. */
+  context: BookingContext;
+  hub: LoadedHub;
+  child: LoadedChild;
+  guardian: LoadedGuardian;
+  /** The stations considered, in preference order (name, id); with `stationId` just that one, even out of service. */
+  stations: LoadedStation[];
+  /** Status of the child–guardian link, null when there is none. Not checked here. */
+  linkStatus: 'pending' | 'approved' | 'revoked' | null;
+  /** The guardian has an active consent covering `video_call` for this child. Not checked here. */
+  videoCallConsent: boolean;
+  /** Present when the request named them and they exist (unknown ids are 404). */
+  supervisor?: LoadedPerson;
+  counselor?: LoadedPerson;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const NO_ID = '00000000-0000-0000-0000-000000000000';
+/** pg prepares a name once per connection; the text behind it never changes while the process runs. */
+const PREPARED_NAME = 'kinbridge_booking_context_v1';
+
+/**
+ * Everything a slot search or a booking judges a time against, in ONE statement (one round
+ * trip): hub settings and hours, guardian windows, call plan, the stations with their sessions
+ * overlapping the window (padded by the buffer), the busy intervals of child, guardian,
+ * supervisor and counselor in every hub, and the child's calls per ISO week (hub zone).
+ *
+ * Every session lookup is `<x>_id = $n AND tstzrange(...) && tstzrange(...) AND status <> 'cancelled'`,
+ * which is exactly the shape of the exclusion constraints' partial GiST indexes, so the cost
+ * depends on the sessions in the window, not on the size of the table.
+ *
+ * Station busy intervals are reported as [starts_at, max(occupied_until − buffer, ends_at)):
+ * the library pads them by the hub's current buffer on both sides, which then blocks exactly
+ * what the station exclusion constraint blocks (occupied_until holds the buffer in force when
+ * that session was booked) — or a little more if the buffer grew since.
+ *
+ * Does NOT check scope, link or consent (it reports link and consent; callers decide).
+ * Throws 404 for an unknown child, guardian, supervisor or counselor, or a station outside the child's hub.
+ */
+@Injectable()
+export class BookingContextLoader {
+  constructor(private readonly clock: Clock) {}
+
+  async load(db: Queryable, p: BookingContextRequest): Promise<LoadedBookingContext> {
+    if (!UUID.test(p.childId)) throw notFound('Child');
+    if (!UUID.test(p.guardianId)) throw notFound('Guardian');
+    if (p.stationId !== undefined && !UUID.test(p.stationId)) throw notFound('Station');
+    if (p.supervisorId !== undefined && !UUID.test(p.supervisorId)) throw notFound('Supervisor');
+    if (p.counselorId !== undefined && !UUID.test(p.counselorId)) throw notFound('Counselor');
+    if (p.excludeSessionId !== undefined && !UUID.test(p.excludeSessionId)) throw notFound('Session');
+    if (!(Number.isFinite(p.from) && Number.isFinite(p.to) && p.from < p.to)) {
+      throw new RangeError(`BookingContextLoader: invalid window ${p.from}..${p.to}`);
+    }
+
+    const rows = await runPrepared(db, bookingContextParams(p));
+    if (rows.length === 0) throw notFound('Child');
+    const row = rows[0];
+    if (row.guardian_id === null) throw notFound('Guardian');
+    if (p.stationId !== undefined && row.stations.length === 0) throw notFound('Station');
+    if (p.supervisorId !== undefined && row.supervisor === null) throw notFound('Supervisor');
+    if (p.counselorId !== undefined && row.counselor === null) throw notFound('Counselor');
+
+    const hub: LoadedHub = {
+      id: row.hub_id,
+      name: row.hub_name,
+      timeZone: row.hub_time_zone,
+      bufferMinutes: row.buffer_minutes,
+      minimumNoticeMinutes: row.minimum_notice_minutes,
+      horizonDays: row.horizon_days,
+    };
+    const callPlan: CallPlan = { paused: row.call_paused, maxCallsPerWeek: row.call_max_per_week, mediatedOnly: row.call_mediated_only };
+    const stations: LoadedStation[] = row.stations.map((s) => ({ id: s.id, name: s.name, inService: s.in_service }));
+    const context: BookingContext = {
+      now: this.clock.now().toMillis(),
+      hub: {
+        timeZone: hub.timeZone,
+        openingHours: row.hours.map(toRule),
+        bufferMinutes: hub.bufferMinutes,
+        minimumNoticeMinutes: hub.minimumNoticeMinutes,
+        horizonDays: hub.horizonDays,
+      },
+      guardian: { timeZone: row.guardian_time_zone, windows: row.windows.map(toRule) },
+      stations: row.stations.filter((s) => s.in_service).map((s) => ({ id: s.id, busy: s.busy.map(toInterval) })),
+      busy: {
+        child: row.child_busy.map(toInterval),
+        guardian: row.guardian_busy.map(toInterval),
+        ...(p.supervisorId !== undefined ? { supervisor: row.supervisor_busy.map(toInterval) } : {}),
+        ...(p.counselorId !== undefined ? { counselor: row.counselor_busy.map(toInterval) } : {}),
+      },
+      callPlan,
+      kind: p.kind,
+      childCallsPerIsoWeek: Object.fromEntries(row.week_counts),
+    };
+    return {
+      context,
+      hub,
+      child: { id: row.child_id, hubId: row.hub_id, displayName: row.child_display_name, counselorId: row.child_counselor_id, callPlan },
+      guardian: { id: row.guardian_id, displayName: row.guardian_display_name, timeZone: row.guardian_time_zone, locale: row.guardian_locale },
+      stations,
+      linkStatus: row.link_status,
+      videoCallConsent: row.video_call_consent,
+      ...(row.supervisor ? { supervisor: toPerson(row.supervisor) } : {}),
+      ...(row.counselor ? { counselor: toPerson(row.counselor) } : {}),
+    };
+  }
+}
+
+type Pair = [number, number];
+interface PersonJson { id: string; role: LoadedPerson['role']; at_hub: boolean; disabled: boolean }
+interface LoaderRow {
+  child_id: string;
+  child_display_name: string;
+  child_counselor_id: string | null;
+  call_paused: boolean;
+  call_max_per_week: number | null;
+  call_mediated_only: boolean;
+  hub_id: string;
+  hub_name: string;
+  hub_time_zone: string;
+  buffer_minutes: number;
+  minimum_notice_minutes: number;
+  horizon_days: number;
+  hours: [number, number, number][];
+  guardian_id: string | null;
+  guardian_display_name: string;
+  guardian_time_zone: string;
+  guardian_locale: 'zh-CN' | 'en';
+  windows: [number, number, number][];
+  link_status: 'pending' | 'approved' | 'revoked' | null;
+  video_call_consent: boolean;
+  stations: { id: string; name: string; in_service: boolean; busy: Pair[] }[];
+  child_busy: Pair[];
+  guardian_busy: Pair[];
+  supervisor_busy: Pair[];
+  counselor_busy: Pair[];
+  week_counts: [string, number][];
+  supervisor: PersonJson | null;
+  counselor: PersonJson | null;
+}
+
+interface PgClient {
+  query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: LoaderRow[] }>;
+}
+
+/**
+ * Runs BOOKING_CONTEXT_SQL as a named prepared statement on the transaction's connection: the
+ * statement is long (≈ 6 kB) and parsing + planning it costs about as much as executing it, so
+ * each pooled connection parses it once and then only binds. TypeORM's `query` cannot name a
+ * statement, hence the driver connection; errors still surface as TypeORM's QueryFailedError.
+ * Outside a transaction (no query runner) it falls back to a plain query.
+ */
+async function runPrepared(db: Queryable, params: unknown[]): Promise<LoaderRow[]> {
+  const runner = (db as Partial<EntityManager>).queryRunner;
+  if (!runner || runner.isReleased || runner.connection.options.type !== 'postgres') return db.query(BOOKING_CONTEXT_SQL, params);
+  const client = (await runner.connect()) as PgClient;
+  try {
+    return (await client.query({ name: PREPARED_NAME, text: BOOKING_CONTEXT_SQL, values: params })).rows;
+  } catch (error) {
+    throw new QueryFailedError(BOOKING_CONTEXT_SQL, params, error as Error);
+  }
+}
+
+/** The parameters of BOOKING_CONTEXT_SQL for a request (exported for benchmarks that replay the SQL, e.g. with pgbench). */
+export function bookingContextParams(p: BookingContextRequest): unknown[] {
+  return [
+    p.childId,
+    p.guardianId,
+    new Date(p.from).toISOString(),
+    new Date(p.to).toISOString(),
+    p.stationId ?? null,
+    p.supervisorId ?? null,
+    p.counselorId ?? null,
+    p.excludeSessionId ?? NO_ID,
+  ];
+}
+
+const toRule = ([weekday, startMinute, endMinute]: [number, number, number]): WeeklyRule => ({ weekday, startMinute, endMinute });
+const toInterval = ([start, end]: Pair): Interval => ({ start: Number(start), end: Number(end) });
+const toPerson = (p: PersonJson): LoadedPerson => ({ id: p.id, role: p.role, atHub: p.at_hub, disabled: p.disabled });
+
+const ms = (column: string) => `(extract(epoch FROM ${column}) * 1000)::bigint`;
+/** Busy intervals of one person in the window, as [[startMs, endMs], …] ordered by start. */
+const personBusy = (column: string, param: string) => `
+  coalesce((SELECT json_agg(json_build_array(${ms('x.starts_at')}, ${ms('x.ends_at')}) ORDER BY x.starts_at)
+              FROM sessions x
+             WHERE x.${column} = ${param}
+               AND tstzrange(x.starts_at, x.ends_at, '[)') && tstzrange($3::timestamptz, $4::timestamptz, '[)')
+               AND x.status <> 'cancelled' AND x.id <> $8::uuid), '[]'::json)`;
+const personRow = (param: string) => `
+  (SELECT json_build_object('id', u.id, 'role', u.role, 'disabled', u.disabled_at IS NOT NULL,
+                            'at_hub', EXISTS (SELECT 1 FROM user_hubs uh WHERE uh.user_id = u.id AND uh.hub_id = c.hub_id))
+     FROM users u WHERE u.id = ${param})`;
+
+// $1 child, $2 guardian, $3 from, $4 to, $5 station?, $6 supervisor?, $7 counselor?, $8 excluded session (or the nil uuid).
+// A person is busy in whichever role they hold in another session (a counselor may also supervise).
+export const BOOKING_CONTEXT_SQL = `
+  SELECT c.id AS child_id, c.display_name AS child_display_name, c.counselor_id AS child_counselor_id,
+         c.call_paused, c.call_max_per_week, c.call_mediated_only,
+         h.id AS hub_id, h.name AS hub_name, h.time_zone AS hub_time_zone,
+         h.buffer_minutes, h.minimum_notice_minutes, h.horizon_days,
+         coalesce((SELECT json_agg(json_build_array(o.weekday, o.start_minute, o.end_minute) ORDER BY o.weekday, o.start_minute)
+                     FROM hub_opening_hours o WHERE o.hub_id = h.id), '[]'::json) AS hours,
+         g.id AS guardian_id, g.display_name AS guardian_display_name, g.time_zone AS guardian_time_zone, g.locale AS guardian_locale,
+         coalesce((SELECT json_agg(json_build_array(a.weekday, a.start_minute, a.end_minute) ORDER BY a.weekday, a.start_minute)
+                     FROM guardian_availability a WHERE a.guardian_id = g.id), '[]'::json) AS windows,
+         (SELECT l.status FROM child_guardian_links l WHERE l.child_id = c.id AND l.guardian_id = g.id) AS link_status,
+         EXISTS (SELECT 1 FROM guardian_consents gc
+                  WHERE gc.child_id = c.id AND gc.guardian_id = g.id AND gc.withdrawn_at IS NULL
+                    AND 'video_call' = ANY (gc.scopes)) AS video_call_consent,
+         coalesce((
+           SELECT json_agg(json_build_object('id', s.id, 'name', s.name, 'in_service', s.in_service, 'busy',
+                    coalesce((SELECT json_agg(json_build_array(${ms('x.starts_at')},
+                                                               ${ms('greatest(x.occupied_until - make_interval(mins => h.buffer_minutes), x.ends_at)')})
+                                              ORDER BY x.starts_at)
+                                FROM sessions x
+                               WHERE x.station_id = s.id
+                                 AND tstzrange(x.starts_at, x.occupied_until, '[)')
+                                     && tstzrange($3::timestamptz, $4::timestamptz + make_interval(mins => h.buffer_minutes), '[)')
+                                 AND x.status <> 'cancelled' AND x.id <> $8::uuid), '[]'::json))
+                    ORDER BY s.name, s.id)
+             FROM stations s
+            WHERE s.hub_id = h.id AND (CASE WHEN $5::uuid IS NULL THEN s.in_service ELSE s.id = $5::uuid END)), '[]'::json) AS stations,
+         ${personBusy('child_id', 'c.id')} AS child_busy,
+         ${personBusy('guardian_id', 'g.id')} AS guardian_busy,
+         CASE WHEN $6::uuid IS NULL THEN '[]'::json ELSE
+           (SELECT coalesce(json_agg(b ORDER BY (b->>0)::bigint), '[]'::json) FROM (
+              SELECT json_array_elements(${personBusy('supervisor_id', '$6::uuid')}) AS b
+              UNION ALL SELECT json_array_elements(${personBusy('counselor_id', '$6::uuid')})) sb) END AS supervisor_busy,
+         CASE WHEN $7::uuid IS NULL THEN '[]'::json ELSE
+           (SELECT coalesce(json_agg(b ORDER BY (b->>0)::bigint), '[]'::json) FROM (
+              SELECT json_array_elements(${personBusy('counselor_id', '$7::uuid')}) AS b
+              UNION ALL SELECT json_array_elements(${personBusy('supervisor_id', '$7::uuid')})) cb) END AS counselor_busy,
+         coalesce((
+           SELECT json_agg(json_build_array(w.week, w.n))
+             FROM (SELECT to_char(x.starts_at AT TIME ZONE h.time_zone, 'IYYY-"W"IW') AS week, count(*)::int AS n
+                     FROM sessions x
+                    WHERE x.child_id = c.id AND x.status <> 'cancelled' AND x.id <> $8::uuid
+                      AND x.starts_at >= (date_trunc('week', $3::timestamptz AT TIME ZONE h.time_zone) AT TIME ZONE h.time_zone)
+                      AND x.starts_at < ((date_trunc('week', ($4::timestamptz - interval '1 millisecond') AT TIME ZONE h.time_zone)
+                                          + interval '7 days') AT TIME ZONE h.time_zone)
+                    GROUP BY 1) w), '[]'::json) AS week_counts,
+         CASE WHEN $6::uuid IS NULL THEN NULL ELSE ${personRow('$6::uuid')} END AS supervisor,
+         CASE WHEN $7::uuid IS NULL THEN NULL ELSE ${personRow('$7::uuid')} END AS counselor
+    FROM children c
+    JOIN hubs h ON h.id = c.hub_id
+    LEFT JOIN guardians g ON g.id = $2::uuid
+   WHERE c.id = $1::uuid`;

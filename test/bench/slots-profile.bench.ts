@@ -1,0 +1,52 @@
+import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { DateTime } from 'luxon';
+import { findSlots } from '@app/scheduling-core';
+import { TokenService } from '../../src/common/auth/token.service';
+import { FixedClock } from '../../src/common/clock';
+import { BookingContextLoader, BOOKING_CONTEXT_SQL, bookingContextParams } from '../../src/slots/booking-context.loader';
+import { Client } from 'pg';
+import { startTestApp, TestApp } from '../support/test-app';
+import { formatSummary, measureSequential } from './support/latency';
+import { seedBusyHub, BusyHub } from './support/seed';
+
+const NOW = DateTime.fromISO('2026-06-01T00:00:00Z');
+describe('profile', () => {
+  let t: TestApp; let hub: BusyHub; let baseUrl: string; let token: string;
+  beforeAll(async () => {
+    t = await startTestApp({ clock: new FixedClock(NOW) });
+    hub = await seedBusyHub(t.db, { now: NOW.toJSDate() });
+    baseUrl = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
+    token = t.app.get(TokenService).signAccessToken(hub.staffIds[0], 'user', 'hub_staff').accessToken;
+  }, 120000);
+  afterAll(() => t?.close());
+  it('phases', async () => {
+    const from = NOW.setZone(hub.hubTimeZone).startOf('day').plus({ days: 1 });
+    const to = from.plus({ days: 7 });
+    const loader = t.app.get(BookingContextLoader);
+    const req = { childId: hub.childIds[0], guardianId: hub.guardianIds[0], kind: 'supervised' as const, from: from.toMillis(), to: to.toMillis() + 1800000, supervisorId: hub.staffIds[0] };
+    const opts = { warmup: 50, runs: 300 };
+    console.log(formatSummary('GET child', await measureSequential(async () => { const r = await fetch(`${baseUrl}/api/v1/children/${hub.childIds[0]}/call-plan`, { headers: { Authorization: `Bearer ${token}` } }); await r.text(); }, opts)));
+    console.log(formatSummary('GET health', await measureSequential(async () => { const r = await fetch(`${baseUrl}/health`); await r.text(); }, opts)));
+    console.log(formatSummary('GET problems', await measureSequential(async () => { const r = await fetch(`${baseUrl}/api/v1/nonexistent`, { headers: { Authorization: `Bearer ${token}` } }); await r.text(); }, opts)));
+    console.log(formatSummary('SELECT 1', await measureSequential(async () => { await t.db.query('SELECT 1'); }, opts)));
+    console.log(formatSummary('loader', await measureSequential(async () => { await loader.load(t.db, req); }, opts)));
+    console.log(formatSummary('loader in tx (prepared)', await measureSequential(async () => { await t.db.transaction((tx) => loader.load(tx, req)); }, opts)));
+    console.log(formatSummary('empty tx', await measureSequential(async () => { await t.db.transaction(async (tx) => { await tx.query('SELECT 1'); }); }, opts)));
+    const loaded = await loader.load(t.db, req);
+    console.log(formatSummary('findSlots', await measureSequential(async () => { findSlots({ ...loaded.context, from: from.toMillis(), to: to.toMillis(), durationMinutes: 30 }); }, opts)));
+    console.log(formatSummary('tx+insert', await measureSequential(async () => { await t.db.transaction(async (tx) => { await tx.query(`INSERT INTO audit_log (actor_type, action, object_type) VALUES ('system', 'bench', 'x')`); }); }, opts)));
+    const q = new URLSearchParams({ childId: hub.childIds[0], guardianId: hub.guardianIds[0], from: from.toISO()!, to: to.toISO()!, durationMinutes: '30' });
+    console.log(formatSummary('GET slots', await measureSequential(async () => { const r = await fetch(`${baseUrl}/api/v1/slots?${q}`, { headers: { Authorization: `Bearer ${token}` } }); await r.text(); }, opts)));
+    const params = bookingContextParams(req);
+    console.log(formatSummary('typeorm sql', await measureSequential(async () => { await t.db.query(BOOKING_CONTEXT_SQL, params); }, opts)));
+    const client = new Client({ connectionString: process.env.TEST_DATABASE_URL }); await client.connect();
+    console.log(formatSummary('raw pg sql', await measureSequential(async () => { await client.query(BOOKING_CONTEXT_SQL, params); }, opts)));
+    console.log(formatSummary('raw pg prepared', await measureSequential(async () => { await client.query({ name: 'ctx', text: BOOKING_CONTEXT_SQL, values: params }); }, opts)));
+    const r = await client.query(BOOKING_CONTEXT_SQL, params); console.log('bytes', JSON.stringify(r.rows).length);
+    const [plan] = (await client.query(`EXPLAIN (ANALYZE, BUFFERS) ${BOOKING_CONTEXT_SQL}`, params)).rows; 
+    console.log((await client.query(`EXPLAIN (ANALYZE, BUFFERS) ${BOOKING_CONTEXT_SQL}`, params)).rows.map((x: any) => x['QUERY PLAN']).join('\n'));
+    await client.end();
+    const t0 = performance.now(); for (let i = 0; i < 200; i++) JSON.parse(JSON.stringify(loaded)); console.log('json roundtrip', (performance.now() - t0) / 200);
+  }, 600000);
+});

@@ -1,0 +1,117 @@
+import { readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import type { Client } from 'pg';
+
+/** Linux clock ticks per second for /proc times (USER_HZ; 100 on every mainstream kernel). */
+const HZ = 100;
+
+export const cores = () => cpus().length;
+export const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
+
+function machineTicks(): { busy: number; total: number } {
+  const [, ...fields] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = fields.map(Number);
+  const busy = user + nice + system + irq + softirq + steal;
+  return { busy, total: busy + idle + iowait };
+}
+
+function processTicks(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]); // utime + stime
+  } catch {
+    return 0;
+  }
+}
+
+/** Backends serving one database: the app's pool, pg-boss's pool, pgbench's clients (the benchmark's own are left out). */
+export async function backendPids(monitor: Client, database: string): Promise<{ app: number[]; jobs: number[]; pgbench: number[] }> {
+  const rows: { pid: number; application_name: string }[] = (
+    await monitor.query(`SELECT pid, application_name FROM pg_stat_activity WHERE datname = $1 AND backend_type = 'client backend'`, [database])
+  ).rows;
+  const of = (test: (name: string) => boolean) => rows.filter((r) => test(r.application_name)).map((r) => r.pid);
+  return {
+    app: of((name) => name !== 'kinbridge-jobs' && !name.startsWith('pgbench') && !name.startsWith('bench-')),
+    jobs: of((name) => name === 'kinbridge-jobs'),
+    pgbench: of((name) => name.startsWith('pgbench')),
+  };
+}
+
+export interface CpuWindow {
+  seconds: number;
+  /** Cores' worth of CPU used over the window (1.0 = one core fully busy). */
+  machine: number;
+  app: number;
+  appBackends: number;
+  jobBackends: number;
+  pgbenchBackends: number;
+  runner: number;
+  /** Everything else on the machine: other engineers' work, PostgreSQL's own background processes, pgbench. */
+  other: number;
+  loadBefore: string;
+  loadAfter: string;
+}
+
+/**
+ * CPU use of the machine and of the processes under test over a window. Backends come and go (the
+ * pool closes idle connections), so their pids are polled: a backend first seen after the start
+ * counts from zero, one that vanished counts up to its last sample.
+ */
+export function startCpuWindow(pids: { app?: number; listBackends: () => Promise<{ app: number[]; jobs: number[]; pgbench: number[] }> }) {
+  const t0 = process.hrtime.bigint();
+  const m0 = machineTicks();
+  const a0 = pids.app ? processTicks(pids.app) : 0;
+  const r0 = process.cpuUsage();
+  const loadBefore = load();
+  const seen = { app: new Map<number, { first: number; last: number }>(), jobs: new Map<number, { first: number; last: number }>(), pgbench: new Map<number, { first: number; last: number }>() };
+  let initial = true;
+  const sample = async () => {
+    const list = await pids.listBackends().catch(() => ({ app: [], jobs: [], pgbench: [] }));
+    for (const kind of ['app', 'jobs', 'pgbench'] as const) {
+      for (const pid of list[kind]) {
+        const ticks = processTicks(pid);
+        const entry = seen[kind].get(pid);
+        if (entry) entry.last = Math.max(entry.last, ticks);
+        else seen[kind].set(pid, { first: initial ? ticks : 0, last: ticks });
+      }
+    }
+    initial = false;
+  };
+  const first = sample();
+  const timer = setInterval(() => void sample(), 500);
+  return async (): Promise<CpuWindow> => {
+    clearInterval(timer);
+    await first;
+    await sample();
+    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    const m1 = machineTicks();
+    const r1 = process.cpuUsage(r0);
+    const perSecond = (ticks: number) => ticks / HZ / seconds;
+    const total = (map: Map<number, { first: number; last: number }>) => [...map.values()].reduce((acc, e) => acc + (e.last - e.first), 0);
+    const machine = perSecond(m1.busy - m0.busy);
+    const app = pids.app ? perSecond(processTicks(pids.app) - a0) : 0;
+    const appBackends = perSecond(total(seen.app));
+    const jobBackends = perSecond(total(seen.jobs));
+    const pgbenchBackends = perSecond(total(seen.pgbench));
+    const runner = (r1.user + r1.system) / 1e6 / seconds;
+    return {
+      seconds,
+      machine,
+      app,
+      appBackends,
+      jobBackends,
+      pgbenchBackends,
+      runner,
+      other: Math.max(0, machine - app - appBackends - jobBackends - pgbenchBackends - runner),
+      loadBefore,
+      loadAfter: load(),
+    };
+  };
+}
+
+export const fmtCpu = (w: CpuWindow) =>
+  `CPU (cores): machine ${w.machine.toFixed(2)} = app ${w.app.toFixed(2)} + its PG backends ${w.appBackends.toFixed(2)} + ` +
+  `pg-boss backends ${w.jobBackends.toFixed(2)} + ` +
+  (w.pgbenchBackends > 0 ? `pgbench's PG backends ${w.pgbenchBackends.toFixed(2)} + ` : '') +
+  `load generator ${w.runner.toFixed(2)} + other ${w.other.toFixed(2)}; load average ${w.loadBefore} → ${w.loadAfter}`;
