@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Locale } from '../notifications/templates';
+import { NO_SHOW_AFTER } from './session-jobs';
 
 export type SessionStatus =
   | 'booked'
@@ -104,16 +105,19 @@ export class SessionFactsRepository {
 
   /**
    * booked/checked_in → no_show_guardian, only if the guardian never joined and the session still
-   * starts when the job was scheduled for. Several instances may run it: at most one changes the row.
+   * starts when the job was scheduled for, and the grace period has passed by the app's clock (the
+   * job runs on the wall clock; a test clock set in the past must not turn sessions into no-shows).
+   * Several instances may run it: at most one changes the row.
    */
   async markGuardianNoShow(tx: Pick<EntityManager, 'query'>, sessionId: string, startsAt: string, now: Date): Promise<TransitionedSession | undefined> {
     const rows: { id: string; hub_id: string; child_id: string }[] = await tx.query(
       `WITH u AS (
          UPDATE sessions SET status = 'no_show_guardian', updated_at = $3
           WHERE id = $1 AND starts_at = $2::timestamptz AND status IN ('booked', 'checked_in') AND guardian_joined_at IS NULL
+            AND starts_at + make_interval(mins => $4) <= $3
           RETURNING id, hub_id, child_id)
        SELECT * FROM u`,
-      [sessionId, startsAt, now],
+      [sessionId, startsAt, now, NO_SHOW_AFTER.as('minutes')],
     );
     const row = rows[0];
     return row && { id: row.id, hubId: row.hub_id, childId: row.child_id };

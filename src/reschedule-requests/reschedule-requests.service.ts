@@ -104,28 +104,20 @@ export class RescheduleRequestsService {
    * stays pending, so staff can approve another time or decline.
    */
   async approve(actor: Actor, id: string, input: ApproveRescheduleRequestDto): Promise<RescheduleRequestDto> {
-    const request = await this.transactions.run(async (tx) => {
-      const found = await this.pendingForStaff(tx, actor, id);
-      await this.audit.record(tx, readEvent(found));
-      return found;
-    });
-    const startsAt = input.startsAt ?? request.proposedStartsAt?.toISOString();
-    if (!startsAt) throw invalidField('startsAt', 'startsAt is required: the guardian proposed no time');
-    const previousStartsAt = request.sessionStartsAt.toISOString();
-
-    // SessionsService opens its own transaction; a refusal throws here and leaves the request pending.
-    const session = await this.sessions.reschedule(actor, request.sessionId, { startsAt });
-
     return this.transactions.run(async (tx) => {
-      const decided = await this.requests.decide(tx, id, { status: 'approved', by: actor.id, at: this.clock.now().toJSDate(), note: null });
+      const request = await this.pendingForStaff(tx, actor, id);
+      const startsAt = input.startsAt ?? request.proposedStartsAt?.toISOString();
+      if (!startsAt) throw invalidField('startsAt', 'startsAt is required: the guardian proposed no time');
+      // Same transaction: a refusal rolls everything back and the request stays pending.
+      const session = await this.sessions.rescheduleIn(tx, actor, request.sessionId, { startsAt });
+      await this.requests.decide(tx, id, { status: 'approved', by: actor.id, at: this.clock.now().toJSDate(), note: null });
       await this.audit.record(tx, {
         action: 'reschedule_request.approve',
         objectType: 'reschedule_request',
         objectId: id,
         childId: request.childId,
         hubId: request.hubId,
-        // The session moved either way; `decided: false` means the guardian withdrew meanwhile.
-        details: { sessionId: request.sessionId, previousStartsAt, startsAt: session.startsAt, decided },
+        details: { sessionId: request.sessionId, previousStartsAt: request.sessionStartsAt.toISOString(), startsAt: session.startsAt },
       });
       return toDto(await this.requests.findById(tx, id));
     });

@@ -15,7 +15,7 @@ import type { SessionDto } from './dto/session.dto';
 import type { BookSessionDto, SessionQuery } from './dto/session-input.dto';
 import { parseIsoInstant } from './dto/validators';
 import { preferStation, SessionBooker, stationOutOfService } from './session-booker';
-import { SessionRecord, SessionsRepository, toSessionDto } from './sessions.repository';
+import { SessionsRepository, toSessionDto } from './sessions.repository';
 
 export interface RescheduleInput {
   startsAt?: string;
@@ -131,6 +131,11 @@ export class SessionsService {
    * the new one is taken. Without stationId the current station is kept when it is free.
    */
   reschedule(actor: Actor, sessionId: string, input: RescheduleInput): Promise<SessionDto> {
+    return this.transactions.run((tx) => this.rescheduleIn(tx, actor, sessionId, input));
+  }
+
+  /** `reschedule` on the caller's transaction (e.g. approving a guardian's request atomically). */
+  async rescheduleIn(tx: EntityManager, actor: Actor, sessionId: string, input: RescheduleInput): Promise<SessionDto> {
     if (input.startsAt === undefined && input.durationMinutes === undefined && input.stationId === undefined) {
       throw new DomainError('VALIDATION_FAILED', 'Send at least one of startsAt, durationMinutes and stationId');
     }
@@ -140,7 +145,7 @@ export class SessionsService {
         errors: [{ field: 'startsAt', messages: ['startsAt must be an ISO 8601 date-time with an offset'] }],
       });
     }
-    return this.transactions.run(async (tx) => {
+    {
       const current = await this.sessions.findVisible(tx, actor, sessionId, { lock: true });
       if (!current) throw notFound('Session');
       if (current.status !== 'booked') {
@@ -200,7 +205,7 @@ export class SessionsService {
       await this.notices.rescheduled(tx, moved.id, current.startsAt);
       await this.jobs.scheduleFor(tx, { id: moved.id, startsAt: moved.startsAt });
       return toSessionDto(moved);
-    });
+    }
   }
 
   /** booked | checked_in → cancelled, with the reason sent to every party. */
@@ -221,6 +226,7 @@ export class SessionsService {
         details: { reason, previousStatus: current.status, sequence: cancelled.sequence },
       });
       await this.notices.cancelled(tx, cancelled.id, reason);
+      await closePendingRescheduleRequests(tx, [cancelled.id], this.clock.now().toJSDate());
       return toSessionDto(cancelled);
     });
   }
@@ -249,6 +255,7 @@ export class SessionsService {
       })),
     );
     for (const session of cancelled) await this.notices.cancelled(tx, session.id, reason);
+    await closePendingRescheduleRequests(tx, cancelled.map((session) => session.id), this.clock.now().toJSDate());
     return cancelled.map((session) => session.id);
   }
 
@@ -273,3 +280,11 @@ export function supervisorOf(actor: Actor, supervisorId: string | undefined): st
   });
 }
 
+/** A cancelled session cannot be moved: its guardian's pending request is declined with it. */
+async function closePendingRescheduleRequests(tx: EntityManager, sessionIds: string[], at: Date): Promise<void> {
+  await tx.query(
+    `UPDATE reschedule_requests SET status = 'declined', decided_at = $2, decision_note = 'The session was cancelled'
+      WHERE session_id = ANY($1::uuid[]) AND status = 'pending'`,
+    [sessionIds, at],
+  );
+}

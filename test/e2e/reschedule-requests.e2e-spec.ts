@@ -239,6 +239,16 @@ describe('guardian reschedule requests', () => {
     });
   });
 
+  describe('when the session is cancelled', () => {
+    it('declines the pending request with it, so nobody can approve a move of a cancelled call', async () => {
+      const session = await newSession();
+      const created = (await ask(guardian.token, session.id).expect(201)).body;
+      await t.http().post(`/api/v1/sessions/${session.id}/cancel`).set(...bearer(staff.token)).send({ reason: 'The hub is closed for a holiday' }).expect(200);
+      expect(await requestRows(session.id)).toEqual([{ id: created.id, status: 'declined' }]);
+      await act(staff.token, created.id, 'approve', { startsAt: NOW.plus({ days: 20 }).toISO() }).expect(409);
+    });
+  });
+
   describe('GET /reschedule-requests', () => {
     let mine: string;
     beforeAll(async () => {

@@ -25,6 +25,22 @@ function owner(url: string): string {
   return url;
 }
 
+const COMPONENTS: [string, RegExp][] = [
+  ['pg driver (incl. socket writes)', /node_modules\/(pg|pg-protocol|pg-types|pg-pool)\//],
+  ['typeorm', /node_modules\/typeorm\//],
+  ['pg-boss', /node_modules\/pg-boss\//],
+  ['logging (pino, pino-http, nestjs-pino)', /node_modules\/(pino|pino-http|nestjs-pino|sonic-boom|thread-stream|fast-redact|safe-stable-stringify)\//],
+  ['JWT verify (jsonwebtoken)', /node_modules\/(jsonwebtoken|jws|jwa|@nestjs\/jwt)\//],
+  ['validation (class-validator/-transformer)', /node_modules\/(class-validator|class-transformer|validator)\//],
+  ['luxon (time zones)', /node_modules\/luxon\//],
+  ['metrics (prom-client)', /node_modules\/prom-client\/|dist\/src\/metrics\//],
+  ['express, router, body-parser', /node_modules\/(express|router|body-parser|raw-body|iconv-lite|type-is|content-type|on-finished|finalhandler|send|qs)\//],
+  ['Nest core', /node_modules\/@nestjs\/(core|common|platform-express)\//],
+  ['benchmark probe', /pg-probe\.cjs/],
+  ['app: scheduling-core', /dist\/libs\/scheduling-core\//],
+  ['app: other src', /dist\/src\//],
+];
+
 /** Self time by owner (package / app folder) and the hottest functions of a .cpuprofile. */
 export async function summarizeProfile(file: string, top = 15): Promise<string[]> {
   const profile = JSON.parse(await readFile(file, 'utf8')) as CpuProfile;
@@ -55,19 +71,26 @@ export async function summarizeProfile(file: string, top = 15): Promise<string[]
     const name = `${node.callFrame.functionName || '(anonymous)'} ${who}:${node.callFrame.lineNumber + 1}`;
     functions.set(name, (functions.get(name) ?? 0) + us);
   }
-  // Inclusive: the share of busy samples with at least one frame of the owner on the stack.
-  const inclusive = new Map<string, number>();
+  // By component: each busy sample goes to the innermost frame that belongs to a known component
+  // (so a socket write under pg counts for pg, JSON.stringify under pino for logging).
+  const components = new Map<string, number>();
   for (const id of kept) {
     if (byId.get(id)?.callFrame.functionName === '(idle)') continue;
-    const seen = new Set<string>();
-    for (const frame of stackOf(id)) if (frame.callFrame.url) seen.add(owner(frame.callFrame.url));
-    for (const who of seen) inclusive.set(who, (inclusive.get(who) ?? 0) + 1);
+    let name = 'other (node internals, app code, native)';
+    for (const frame of stackOf(id)) {
+      const hit = COMPONENTS.find(([, re]) => re.test(frame.callFrame.url));
+      if (hit) {
+        name = hit[0];
+        break;
+      }
+    }
+    components.set(name, (components.get(name) ?? 0) + 1);
   }
   const pct = (us: number) => `${((us / busy) * 100).toFixed(1).padStart(5)} %`;
   const lines = [`CPU profile ${file}: ${busy} busy samples of ${total}`, 'self time by package / app folder:'];
   for (const [who, us] of [...owners].sort((a, b) => b[1] - a[1]).slice(0, top)) lines.push(`  ${pct(us)}  ${who}`);
-  lines.push('on the stack (inclusive) by package / app folder:');
-  for (const [who, us] of [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, top + 10)) lines.push(`  ${pct(us)}  ${who}`);
+  lines.push('by component (innermost frame):');
+  for (const [name, n] of [...components].sort((a, b) => b[1] - a[1])) lines.push(`  ${pct(n)}  ${name}`);
   lines.push('hottest functions (self time):');
   for (const [name, us] of [...functions].sort((a, b) => b[1] - a[1]).slice(0, top)) lines.push(`  ${pct(us)}  ${name}`);
   return lines;
