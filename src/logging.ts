@@ -11,6 +11,11 @@ export function requestIdOf(request: IncomingMessage): string {
   return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
 }
 
+/** Calendar subscription URLs carry a secret token: keep it out of the logs. */
+export function withoutSecrets(url: string): string {
+  return url.replace(/([?&]token=)[^&]*/gi, '$1[redacted]');
+}
+
 export function loggerOptions(config: AppConfig): Params {
   return {
     pinoHttp: {
@@ -21,7 +26,7 @@ export function loggerOptions(config: AppConfig): Params {
       }),
       redact: ['req.headers.authorization', 'req.headers.cookie'],
       serializers: {
-        req: (request: { id: string; method: string; url: string }) => ({ id: request.id, method: request.method, url: request.url }),
+        req: (request: { id: string; method: string; url: string }) => ({ id: request.id, method: request.method, url: withoutSecrets(request.url) }),
         res: (response: ServerResponse) => ({ statusCode: response.statusCode }),
       },
       autoLogging: { ignore: (request: IncomingMessage) => request.url === '/health' || request.url === '/metrics' },

@@ -15,6 +15,10 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     process.stdout.write(`${JSON.stringify({ level: 30, msg: `${signal} received, shutting down` })}\n`);
+    // Refuse new connections first; requests in flight finish while jobs and pools wind down.
+    const server = app?.getHttpServer();
+    server?.close();
+    server?.closeIdleConnections();
     await app?.close().catch((error: unknown) => console.error(error));
     await embedded?.stop().catch((error: unknown) => console.error(error));
     process.exit(0);

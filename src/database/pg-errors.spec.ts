@@ -12,6 +12,10 @@ describe('domainErrorFromPg', () => {
     [{ code: '22P02', message: 'invalid input syntax for type uuid' }, 'VALIDATION_FAILED', 400],
     [{ code: '23505', constraint: 'users_email_unique' }, 'EMAIL_TAKEN', 409],
     [{ code: '23505', constraint: 'some_other_unique' }, 'CONFLICT', 409],
+    [{ code: '23505', constraint: 'reschedule_requests_one_pending' }, 'REQUEST_PENDING', 409],
+    // Variation selectors: class-validator's Length skips them, PostgreSQL's length() counts them
+    [{ code: '23514', constraint: 'hubs_name_check' }, 'VALIDATION_FAILED', 400],
+    [{ code: '23502', column: 'name' }, 'VALIDATION_FAILED', 400],
     [{ code: '23P01', constraint: 'sessions_station_no_overlap' }, 'SLOT_TAKEN', 409],
     [{ code: '40001' }, 'CONFLICT', 409],
     [{ code: '57P01', message: 'terminating connection due to administrator command' }, 'SERVICE_UNAVAILABLE', 503],

@@ -13,6 +13,7 @@ const UNIQUE_CONSTRAINTS: Record<string, ErrorCode> = {
   guardians_phone_unique: 'PHONE_TAKEN',
   stations_hub_name_unique: 'STATION_NAME_TAKEN',
   child_guardian_links_unique: 'LINK_EXISTS',
+  reschedule_requests_one_pending: 'REQUEST_PENDING',
 };
 
 /** Exclusion constraints guarding a resource against double booking: constraint → resource. */
@@ -49,6 +50,11 @@ export function domainErrorFromPg(error: unknown): DomainError | undefined {
     }
     case '23503':
       return new DomainError('NOT_FOUND', 'A referenced record was not found');
+    // A CHECK or NOT NULL the DTOs did not foresee (e.g. a length counted differently by the
+    // validator than by PostgreSQL): the input is at fault, not the server.
+    case '23514':
+    case '23502':
+      return new DomainError('VALIDATION_FAILED', 'A value breaks a rule of the stored data (too long, missing or out of range)');
     case '22P02':
     case '22007':
     case '22008':

@@ -301,10 +301,15 @@ const fmtRows = (rows: Record<string, number>) =>
   COUNTED.map((t) => `${t} ${(rows[t] / Math.max(1, rows.sessions)).toFixed(2)}`).join(', ');
 
 /** seedHistory speaks TypeORM's `query`/`transaction`; this is the same over one pg Client. */
+interface ClientDb {
+  query(sql: string, params?: unknown[]): Promise<unknown[]>;
+  transaction(work: (tx: ClientDb) => Promise<unknown>): Promise<unknown>;
+}
+
 function clientDb(client: Client): BenchDb {
-  const db = {
-    query: async (sql: string, params?: unknown[]) => (await client.query(sql, params)).rows,
-    transaction: async (work: (tx: typeof db) => Promise<unknown>) => {
+  const db: ClientDb = {
+    query: async (sql, params) => (await client.query(sql, params)).rows,
+    transaction: async (work) => {
       await client.query('BEGIN');
       try {
         const result = await work(db);

@@ -23,7 +23,6 @@ interface AutocannonInstance extends PromiseLike<{ duration: number; errors: num
   on(event: 'response', listener: (client: unknown, status: number, bytes: number, ms: number) => void): this;
   stop(): void;
 }
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const autocannon: (options: AutocannonOptions) => AutocannonInstance = require('autocannon');
 
 export interface RequestSpec {
