@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
-import { ageOn, isCalendarDate, todayIn } from './child-age';
+import { isCalendarDate } from '../common/validation/field-rules';
+import { ageOn, todayIn } from './child-age';
 
 const day = fc
   .date({ min: new Date('1900-01-01T00:00:00Z'), max: new Date('2199-12-31T00:00:00Z'), noInvalidDate: true })

@@ -2,12 +2,6 @@ import { DateTime } from 'luxon';
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
-/** True for a `YYYY-MM-DD` string naming a day that exists (rejects 2021-02-29, 2020-13-01, …). */
-export function isCalendarDate(value: unknown): value is string {
-  if (typeof value !== 'string' || !ISO_DATE.test(value)) return false;
-  return DateTime.fromISO(value, { zone: 'utc' }).isValid;
-}
-
 /**
  * Completed years between two calendar dates (`YYYY-MM-DD`). A child born on 29 February
  * gets a year older on 1 March in common years, the usual reading of "completed years".

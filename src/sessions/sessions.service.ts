@@ -13,7 +13,7 @@ import { SessionJobs } from '../reminders/session-jobs';
 import { SessionNotices } from '../reminders/session-notices';
 import type { SessionDto } from './dto/session.dto';
 import type { BookSessionDto, SessionQuery } from './dto/session-input.dto';
-import { parseIsoInstant } from './dto/validators';
+import { parseIsoInstant } from '../common/validation/field-rules';
 import { preferStation, SessionBooker, stationOutOfService } from './session-booker';
 import { SessionsRepository, toSessionDto } from './sessions.repository';
 

@@ -1,12 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { findSlots, type NoSlotsReason, type Slot } from '@app/scheduling-core';
-import type { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../common/auth/actor';
 import { DomainError, notFound } from '../common/errors/domain-error';
 import { ChildScope } from '../children/child-scope';
 import { Transactions } from '../database/transaction';
-import { GuardianRepository } from '../guardians/guardian.repository';
 import { BookingContextLoader, LoadedBookingContext, LoadedPerson } from './booking-context.loader';
 import { MAX_SEARCH_DAYS, MAX_SLOTS, parseInstantWithOffset, SlotQuery } from './dto/slot-query.dto';
 import { SlotDto, SlotListDto } from './dto/slot.dto';
@@ -24,7 +22,6 @@ export class SlotsService {
   constructor(
     private readonly transactions: Transactions,
     private readonly children: ChildScope,
-    private readonly guardians: GuardianRepository,
     private readonly loader: BookingContextLoader,
     private readonly audit: AuditService,
   ) {}
@@ -66,9 +63,7 @@ export class SlotsService {
         supervisorId,
         counselorId,
       });
-      if (loaded.supervisor && !canSupervise(loaded.supervisor)) throw notFound('Supervisor');
-      if (loaded.counselor && !isHubCounselor(loaded.counselor)) throw notFound('Counselor');
-      await this.assertBookable(tx, actor, loaded, query.guardianId);
+      this.assertBookable(loaded, query.guardianId);
 
       const result = findSlots({ ...loaded.context, from, to, durationMinutes: query.durationMinutes });
       if (!result.ok) {
@@ -99,12 +94,14 @@ export class SlotsService {
     });
   }
 
-  /** The refusals booking would give, in the same order. */
-  private async assertBookable(tx: EntityManager, actor: Actor, loaded: LoadedBookingContext, guardianId: string): Promise<void> {
+  /** The refusals booking gives (SessionBooker.prepare), in the same order. */
+  private assertBookable(loaded: LoadedBookingContext, guardianId: string): void {
+    // A guardian with no link to this child is, for this child, nobody: 404 like an unknown id.
+    if (loaded.linkStatus === null) throw notFound('Guardian');
     if (loaded.linkStatus !== 'approved') {
-      // Only a guardian the caller can already see learns that the link is missing.
-      if (actor.type !== 'guardian' && !(await this.guardians.findVisible(tx, actor, guardianId))) throw notFound('Guardian');
-      throw new DomainError('LINK_NOT_APPROVED', 'The guardian’s link to this child is not approved; approve it before booking calls');
+      throw new DomainError('LINK_NOT_APPROVED', `The link between this child and guardian is ${loaded.linkStatus}; only approved links may be booked`, {
+        linkStatus: loaded.linkStatus,
+      });
     }
     if (!loaded.videoCallConsent) {
       throw new DomainError(
@@ -113,9 +110,11 @@ export class SlotsService {
         { scope: 'video_call', childId: loaded.child.id, guardianId },
       );
     }
-    const station = loaded.stations.length === 1 && loaded.stations[0];
-    if (station && !station.inService && loaded.context.stations.length === 0) {
-      throw new DomainError('STATION_OUT_OF_SERVICE', `Station ${station.name} is out of service`, { stationId: station.id });
+    if (loaded.supervisor && !isHubStaff(loaded.supervisor)) throw notFound('Supervisor');
+    if (loaded.counselor && !isHubCounselor(loaded.counselor)) throw notFound('Counselor');
+    const station = loaded.stations.length === 1 ? loaded.stations[0] : undefined;
+    if (station && !station.inService) {
+      throw new DomainError('STATION_OUT_OF_SERVICE', `Station "${station.name}" is out of service`, { stationId: station.id });
     }
   }
 
@@ -141,7 +140,7 @@ export class SlotsService {
   }
 }
 
-const canSupervise = (p: LoadedPerson) => !p.disabled && (p.role === 'admin' || (p.role === 'hub_staff' && p.atHub));
+const isHubStaff = (p: LoadedPerson) => !p.disabled && p.role === 'hub_staff' && p.atHub;
 const isHubCounselor = (p: LoadedPerson) => !p.disabled && p.role === 'counselor' && p.atHub;
 
 function invalid(field: string, message: string): DomainError {

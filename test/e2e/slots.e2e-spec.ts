@@ -405,9 +405,11 @@ describe('GET /api/v1/slots', () => {
   describe('foreign ids → 404', () => {
     let w: World;
     let far: World;
+    let unlinked: GuardianRow;
     beforeAll(async () => {
       w = await shanghaiDubaiWorld();
       far = await t.factories.newHubWorld();
+      unlinked = await t.factories.newGuardian({ hubId: w.hub.id });
     });
 
     it.each([
@@ -415,10 +417,13 @@ describe('GET /api/v1/slots', () => {
       ['a child of another hub', () => ({ childId: far.child.id }), 'Child'],
       ['an unknown guardian', () => ({ guardianId: randomUUID() }), 'Guardian'],
       ['a guardian of another hub, not linked', () => ({ guardianId: far.guardian.id }), 'Guardian'],
+      ['a guardian of the same hub without a link to the child (as booking answers)', () => ({ guardianId: unlinked.id }), 'Guardian'],
       ['an unknown station', () => ({ stationId: randomUUID() }), 'Station'],
       ['a station of another hub', () => ({ stationId: far.stations[0].id }), 'Station'],
       ['an unknown supervisor', () => ({ supervisorId: randomUUID() }), 'Supervisor'],
       ['staff of another hub as supervisor', () => ({ supervisorId: far.staff.id }), 'Supervisor'],
+      ['an admin as supervisor (booking needs hub staff)', () => ({ supervisorId: admin.id }), 'Supervisor'],
+      ['a counselor as supervisor', () => ({ supervisorId: w.counselor.id }), 'Supervisor'],
       ['an unknown counselor', () => ({ counselorId: randomUUID() }), 'Counselor'],
       ['a counselor of another hub', () => ({ counselorId: far.counselor.id }), 'Counselor'],
       ['a hub staff member as counselor', () => ({ counselorId: w.staff.id }), 'Counselor'],

@@ -2,7 +2,8 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsObject, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
 import { PageQuery } from '../../common/pagination';
-import { CaregiverDto, DisplayNameRules, IsCalendarDate, Nullable, Optional } from './child-fields';
+import { IsCalendarDate, Nullable, Optional } from '../../common/validation/field-rules';
+import { CaregiverDto, DisplayNameRules } from './child-fields';
 
 const BIRTH_DATE_DESCRIPTION = 'A real calendar date, not in the future (hub’s zone), of a child under 18';
 

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsString, IsUUID, Length } from 'class-validator';
 import { PageQuery } from '../../common/pagination';
-import { NotBlank, Optional } from './child-fields';
+import { NotBlank, Optional } from '../../common/validation/field-rules';
 
 export const RELATIONSHIPS = ['mother', 'father', 'grandmother', 'grandfather', 'aunt', 'uncle', 'sibling', 'other'] as const;
 export type Relationship = (typeof RELATIONSHIPS)[number];

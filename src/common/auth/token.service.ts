@@ -6,6 +6,11 @@ export interface AccessTokenClaims {
   sub: string;
   typ: 'user' | 'guardian';
   role: Role;
+  /**
+   * The account's `token_version` when the token was issued; the guard refuses the token once the
+   * version moved on. Tokens issued before versions existed carry none and count as version 0.
+   */
+  ver: number;
 }
 
 export const ACCESS_TOKEN_TTL_SECONDS = { user: 12 * 3600, guardian: 7 * 24 * 3600 } as const;
@@ -15,9 +20,9 @@ export const ACCESS_TOKEN_TTL_SECONDS = { user: 12 * 3600, guardian: 7 * 24 * 36
 export class TokenService {
   constructor(private readonly jwt: JwtService) {}
 
-  signAccessToken(sub: string, typ: 'user' | 'guardian', role: Role): { accessToken: string; expiresAt: string } {
+  signAccessToken(sub: string, typ: 'user' | 'guardian', role: Role, ver = 0): { accessToken: string; expiresAt: string } {
     const ttl = ACCESS_TOKEN_TTL_SECONDS[typ];
-    const accessToken = this.jwt.sign({ typ, role } satisfies Omit<AccessTokenClaims, 'sub'>, {
+    const accessToken = this.jwt.sign({ typ, role, ver } satisfies Omit<AccessTokenClaims, 'sub'>, {
       subject: sub,
       expiresIn: ttl,
       audience: 'kinbridge-api',
@@ -27,11 +32,14 @@ export class TokenService {
 
   verifyAccessToken(token: string): AccessTokenClaims | undefined {
     try {
-      const claims = this.jwt.verify<AccessTokenClaims & { aud: string }>(token, {
+      const claims = this.jwt.verify<Omit<AccessTokenClaims, 'ver'> & { ver?: unknown; aud: string }>(token, {
         algorithms: ['HS256'],
         audience: 'kinbridge-api',
       });
-      return claims.typ === 'user' || claims.typ === 'guardian' ? claims : undefined;
+      if (claims.typ !== 'user' && claims.typ !== 'guardian') return undefined;
+      const ver = claims.ver ?? 0;
+      if (typeof ver !== 'number' || !Number.isSafeInteger(ver) || ver < 0) return undefined;
+      return { sub: claims.sub, typ: claims.typ, role: claims.role, ver };
     } catch {
       return undefined;
     }

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsString, Length, Max, MaxLength, Min } from 'class-validator';
 import { PageQuery } from '../../common/pagination';
-import { IsIanaZone, NotBlank, Optional, Trim } from './validation';
+import { IsIanaZone, NotBlank, Optional, Trim } from '../../common/validation/field-rules';
 
 export const HUB_LIMITS = {
   bufferMinutes: { min: 0, max: 240, default: 10 },

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsString, Length } from 'class-validator';
-import { NotBlank, Optional, Trim } from './validation';
+import { NotBlank, Optional, Trim } from '../../common/validation/field-rules';
 
 export class CreateStationDto {
   @ApiProperty({ minLength: 1, maxLength: 100, example: 'Booth 1', description: 'Unique within the hub' })

@@ -6,7 +6,7 @@ import { PageQuery } from '../../common/pagination';
 import { EMAIL_PATTERN } from '../../auth/dto/login.dto';
 import { MIN_PASSWORD_LENGTH } from '../../auth/password';
 import { LOCALES, type Locale } from '../../notifications/templates';
-import { NotBlank, Optional, Trim } from './validation';
+import { NotBlank, Optional, Trim } from '../../common/validation/field-rules';
 
 export const MAX_PASSWORD_LENGTH = 256;
 export const MAX_USER_HUBS = 50;

@@ -1,3 +1,4 @@
+import { E164_PATTERN, IsIanaZone, NotBlank, Optional, PhoneRules } from '../../common/validation/field-rules';
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IANAZone } from 'luxon';
@@ -17,34 +18,6 @@ import { PageQuery } from '../../common/pagination';
 import { LOCALES, type Locale } from '../../notifications/templates';
 
 /** E.164: a plus, a country code not starting with 0, 7–15 digits in all; nothing else (no spaces). */
-export const E164_PATTERN = /^\+[1-9]\d{6,14}$/;
-
-/**
- * Optional, but when present it must be valid: unlike @IsOptional, `null` is not accepted as
- * "absent" (a null would reach a NOT NULL column).
- */
-const Optional = () => ValidateIf((_object: object, value: unknown) => value !== undefined);
-
-const NotBlank = (field: string) => Matches(/\S/, { message: `${field} must not be blank` });
-
-function IsIanaZone(options?: ValidationOptions): PropertyDecorator {
-  return (target: object, propertyName: string | symbol) =>
-    registerDecorator({
-      name: 'isIanaZone',
-      target: target.constructor,
-      propertyName: String(propertyName),
-      options: { message: '$property must be an IANA time zone such as "Asia/Shanghai"', ...options },
-      validator: { validate: (value: unknown) => typeof value === 'string' && IANAZone.isValidZone(value) },
-    });
-}
-
-const PhoneRules = () =>
-  applyDecorators(
-    IsString(),
-    Matches(E164_PATTERN, { message: 'phone must be in E.164 form, e.g. "+8613912345678" (no spaces or dashes)' }),
-    IsPhoneNumber(undefined, { message: 'phone must be a valid phone number' }),
-  );
-
 export class CreateGuardianDto {
   @ApiProperty({ minLength: 1, maxLength: 200, example: '王芳' })
   @IsString()

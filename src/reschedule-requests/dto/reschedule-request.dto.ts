@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { PageQuery } from '../../common/pagination';
-import { Optional, Trim } from '../../directory/dto/validation';
+import { Optional, Trim } from '../../common/validation/field-rules';
 import { SESSION_STATUSES } from '../../sessions/dto/session.dto';
 import { IsInstantWithOffset } from '../../slots/dto/slot-query.dto';
 

@@ -2,9 +2,9 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, ArrayNotEmpty, ArrayUnique, IsArray, IsIn, IsInt, IsString, IsUUID, Length, Matches, Max, Min, ValidateIf } from 'class-validator';
 import { PageQuery } from '../../common/pagination';
-import { Optional, Trim } from '../../directory/dto/validation';
 import { SESSION_KINDS, SESSION_STATUSES, SessionKind, SessionStatus } from './session.dto';
-import { CounselorMatchesKind, IsIsoInstant, toList } from './validators';
+import { IsIsoInstant, Optional, Trim } from '../../common/validation/field-rules';
+import { CounselorMatchesKind, toList } from './validators';
 
 export const MIN_DURATION = 5;
 export const MAX_DURATION = 240;

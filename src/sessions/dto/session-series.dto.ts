@@ -1,9 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsString, Matches, Max, Min } from 'class-validator';
-import { Optional } from '../../directory/dto/validation';
 import { LocalSpanDto, SessionDto } from './session.dto';
 import { CallPartiesDto } from './session-input.dto';
-import { IsCalendarDate } from './validators';
+import { IsCalendarDate, Optional } from '../../common/validation/field-rules';
 
 export const MAX_SERIES_OCCURRENCES = 26;
 

@@ -69,7 +69,7 @@ export class SlotQuery {
 
   @ApiPropertyOptional({
     format: 'uuid',
-    description: 'The staff member who would supervise (must work at the child’s hub, or be an admin). Defaults to the caller when hub staff. Not for guardians.',
+    description: 'The staff member who would supervise (an active hub staff member of the child’s hub, as booking requires). Defaults to the caller when hub staff. Not for guardians.',
   })
   @IsOptional()
   @IsUUID()
