@@ -29,7 +29,7 @@ export async function createApp(
   });
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', config.trustProxy);
   app.use(assignRequestId);
   app.use(requireJsonBody);
   app.use(json({ limit: '100kb', strict: true, type: ['application/json', 'application/*+json'] }));

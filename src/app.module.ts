@@ -14,6 +14,7 @@ import { DirectoryModule } from './directory/directory.module';
 import { GuardiansModule } from './guardians/guardians.module';
 import { DemoModule } from './demo/demo.module';
 import { HealthModule } from './health/health.module';
+import { HousekeepingModule } from './housekeeping/housekeeping.module';
 import { JobsModule } from './jobs/jobs.module';
 import { loggerOptions } from './logging';
 import { MetricsModule } from './metrics/metrics.module';
@@ -59,6 +60,7 @@ export class AppModule {
         DirectoryModule,
         GuardiansModule,
         HealthModule,
+        HousekeepingModule,
         DemoModule,
         ProblemsModule,
         RemindersModule,

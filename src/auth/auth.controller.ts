@@ -1,8 +1,9 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../common/auth/actor';
 import { CurrentActor, Public } from '../common/auth/auth.decorators';
 import { ApiProblems } from '../common/http/api-problems.decorator';
+import { NoBody } from '../common/http/no-body';
 import { AuthService } from './auth.service';
 import { LoginResponseDto, MeDto, OtpLoginResponseDto, OtpRequestedDto } from './dto/auth-responses.dto';
 import { LoginDto } from './dto/login.dto';
@@ -54,5 +55,18 @@ export class AuthController {
   @ApiProblems(401)
   me(@CurrentActor() actor: Actor): Promise<MeDto> {
     return this.auth.me(actor);
+  }
+
+  @Post('logout-everywhere')
+  @HttpCode(204)
+  @ApiBearerAuth()
+  @ApiOperation({
+    summary: 'Sign out on every device',
+    description: 'Every access token of the caller issued so far (this one included) stops working. Takes no request body.',
+  })
+  @ApiNoContentResponse({ description: 'Signed out everywhere' })
+  @ApiProblems(400, 401)
+  logoutEverywhere(@CurrentActor() actor: Actor, @NoBody() _body: undefined): Promise<void> {
+    return this.auth.logoutEverywhere(actor);
   }
 }

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../common/auth/actor';
+import { revokeAccessTokens } from '../common/auth/token-version';
 import { TokenService } from '../common/auth/token.service';
 import { Clock } from '../common/clock';
 import { DomainError, notFound } from '../common/errors/domain-error';
@@ -49,7 +50,7 @@ export class AuthService {
     if (attempt.kind === 'failed') throw new DomainError('INVALID_CREDENTIALS', 'Email or password is wrong');
     const { profile } = attempt;
     return {
-      ...this.tokens.signAccessToken(profile.id, 'user', profile.role),
+      ...this.tokens.signAccessToken(profile.id, 'user', profile.role, profile.tokenVersion),
       user: { id: profile.id, email: profile.email, role: profile.role, displayName: profile.displayName, hubIds: profile.hubIds },
     };
   }
@@ -65,6 +66,14 @@ export class AuthService {
     if (!user) throw notFound('User');
     const { id, email, role, displayName, hubIds, locale } = user;
     return { type: 'user', id, role, displayName, hubIds, locale, email };
+  }
+
+  /** Signs the caller out on every device: each access token issued so far stops working. */
+  async logoutEverywhere(actor: Actor): Promise<void> {
+    await this.transactions.run(async (tx) => {
+      await revokeAccessTokens(tx, actor);
+      await this.audit.record(tx, { action: 'auth.logout_everywhere', objectType: actor.type, objectId: actor.id });
+    });
   }
 
   private async attempt(user: UserCredentials, password: string): Promise<Attempt> {

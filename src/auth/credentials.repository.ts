@@ -19,6 +19,8 @@ export interface UserProfile {
   displayName: string;
   locale: Locale;
   hubIds: string[];
+  /** Signed into access tokens as `ver` (see AuthGuard). */
+  tokenVersion: number;
 }
 
 /** Failures of sign-ins for emails without an account (see `phantomState`). */
@@ -57,7 +59,7 @@ export class CredentialsRepository {
 
   async profile(db: Runner, id: string): Promise<UserProfile | undefined> {
     const rows: Record<string, unknown>[] = await db.query(
-      `SELECT u.id, u.email, u.role, u.display_name, u.locale,
+      `SELECT u.id, u.email, u.role, u.display_name, u.locale, u.token_version,
               coalesce(array_agg(uh.hub_id ORDER BY uh.hub_id) FILTER (WHERE uh.hub_id IS NOT NULL), '{}') AS hub_ids
          FROM users u LEFT JOIN user_hubs uh ON uh.user_id = u.id
         WHERE u.id = $1
@@ -73,6 +75,7 @@ export class CredentialsRepository {
       displayName: row.display_name as string,
       locale: row.locale as Locale,
       hubIds: row.hub_ids as string[],
+      tokenVersion: row.token_version as number,
     };
   }
 

@@ -10,6 +10,10 @@ export interface GuardianProfile {
   phone: string;
   timeZone: string;
   locale: Locale;
+  /** A disabled guardian cannot sign in; OTP treats their phone like an unknown one. */
+  disabled: boolean;
+  /** Signed into access tokens as `ver` (see AuthGuard). */
+  tokenVersion: number;
 }
 
 export interface LiveOtp {
@@ -67,7 +71,7 @@ export class OtpRepository {
   }
 }
 
-const GUARDIAN_SELECT = `SELECT id, hub_id, display_name, phone, time_zone, locale FROM guardians`;
+const GUARDIAN_SELECT = `SELECT id, hub_id, display_name, phone, time_zone, locale, disabled_at, token_version FROM guardians`;
 
 function toGuardian(row: Record<string, unknown>): GuardianProfile {
   return {
@@ -77,5 +81,7 @@ function toGuardian(row: Record<string, unknown>): GuardianProfile {
     phone: row.phone as string,
     timeZone: row.time_zone as string,
     locale: row.locale as Locale,
+    disabled: row.disabled_at !== null,
+    tokenVersion: row.token_version as number,
   };
 }

@@ -43,7 +43,7 @@ export class OtpService {
   }
 
   /**
-   * Answers the same whether or not a guardian has this phone, and counts the per-phone limits
+   * Answers the same whether or not a (not disabled) guardian has this phone, and counts the per-phone limits
    * for unknown phones too, so neither the answer nor the limits reveal who is registered.
    */
   async request(input: OtpRequestDto): Promise<OtpRequestedDto> {
@@ -56,7 +56,8 @@ export class OtpService {
       await this.limiter.hit(tx, 'otp.request.phone.daily', phone, requestPerPhoneDaily.limit, requestPerPhoneDaily.windowSeconds);
 
       const guardian = await this.otps.guardianByPhone(tx, phone);
-      if (!guardian) return;
+      // A disabled guardian gets the answer of an unknown phone (and no code).
+      if (!guardian || guardian.disabled) return;
       const now = this.clock.now();
       const code = generateOtp();
       await this.otps.replace(tx, phone, hashOtp(this.secret, phone, code), now, now.plus({ minutes: OTP_TTL_MINUTES }));
@@ -76,6 +77,9 @@ export class OtpService {
     // A wrong try must be counted even though the request fails, so the transaction returns instead of throwing.
     const guardian = await this.transactions.run(async (tx) => {
       const now = this.clock.now();
+      // A disabled guardian's phone is treated as unknown: a code sent before they were disabled is not even tried.
+      const found = await this.otps.guardianByPhone(tx, phone);
+      if (!found || found.disabled) return undefined;
       const live = await this.otps.lockLatestLive(tx, phone, now);
       if (!live || live.attempts >= OTP_MAX_ATTEMPTS) return undefined;
       if (!otpMatches(this.secret, phone, code, live.codeHash)) {
@@ -83,8 +87,6 @@ export class OtpService {
         return undefined;
       }
       await this.otps.consume(tx, live.id, now);
-      const found = await this.otps.guardianByPhone(tx, phone);
-      if (!found) return undefined;
       await this.audit.record(tx, {
         action: 'auth.otp_verify',
         objectType: 'guardian',
@@ -97,7 +99,7 @@ export class OtpService {
     if (!guardian) throw new DomainError('INVALID_OTP', 'The code is wrong, expired or already used; request a new one');
     const { id, displayName, timeZone, locale } = guardian;
     return {
-      ...this.tokens.signAccessToken(id, 'guardian', 'guardian'),
+      ...this.tokens.signAccessToken(id, 'guardian', 'guardian', guardian.tokenVersion),
       guardian: { id, displayName, phone: guardian.phone, timeZone, locale },
     };
   }

@@ -95,6 +95,9 @@ export class ChildrenService {
   }
 
   update(actor: Actor, id: string, input: UpdateChildDto): Promise<ChildDto> {
+    if ((Object.keys(input) as (keyof UpdateChildDto)[]).every((field) => input[field] === undefined)) {
+      throw new DomainError('VALIDATION_FAILED', 'Send at least one of displayName, birthDate, counselorId, caregiver');
+    }
     return this.transactions.run(async (tx) => {
       const visible = await this.scope.findVisibleChild(tx, actor, id, { lock: 'update' });
       const before = await this.children.findById(tx, visible.id);
@@ -148,7 +151,12 @@ export class ChildrenService {
         objectId: visible.id,
         childId: visible.id,
         hubId: visible.hubId,
-        details: { before, after },
+        // The advice is free text written about a child: the append-only log must not hold it, only that it changed.
+        details: {
+          before: structured(before),
+          after: structured(after),
+          adviceChanged: before.adviceForParent !== after.adviceForParent,
+        },
       });
       return after;
     });
@@ -201,6 +209,11 @@ export class ChildrenService {
       throw fieldError('counselorId', 'counselorId must be an active counselor assigned to the child’s hub');
     }
   }
+}
+
+/** The call plan without its free text. */
+function structured(plan: CallPlan): Omit<CallPlan, 'adviceForParent'> {
+  return { paused: plan.paused, maxCallsPerWeek: plan.maxCallsPerWeek, mediatedOnly: plan.mediatedOnly };
 }
 
 function fieldError(field: string, message: string): DomainError {

@@ -68,7 +68,7 @@ export class LinksRepository {
     await tx.query(
       `UPDATE child_guardian_links
           SET status = 'pending', relationship = $2, created_by = $3, approved_by = NULL, approved_at = NULL,
-              revoked_by = NULL, revoked_at = NULL, updated_at = $4
+              revoked_by = NULL, revoked_at = NULL, revoke_reason = NULL, updated_at = $4
         WHERE id = $1`,
       [id, relationship, createdBy, now.toJSDate()],
     );
@@ -81,10 +81,11 @@ export class LinksRepository {
     );
   }
 
-  async revoke(tx: Queryable, id: string, revokedBy: string | null, now: DateTime): Promise<void> {
+  /** The reason is kept here, not in the append-only audit log, so it can be corrected or erased. */
+  async revoke(tx: Queryable, id: string, revokedBy: string | null, reason: string | null, now: DateTime): Promise<void> {
     await tx.query(
-      `UPDATE child_guardian_links SET status = 'revoked', revoked_by = $2, revoked_at = $3, updated_at = $3 WHERE id = $1`,
-      [id, revokedBy, now.toJSDate()],
+      `UPDATE child_guardian_links SET status = 'revoked', revoked_by = $2, revoked_at = $3, revoke_reason = $4, updated_at = $3 WHERE id = $1`,
+      [id, revokedBy, now.toJSDate(), reason],
     );
   }
 

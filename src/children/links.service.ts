@@ -78,11 +78,12 @@ export class LinksService {
   }
 
   approve(actor: Actor, childId: string, guardianId: string): Promise<LinkDto> {
-    return this.transition(actor, childId, guardianId, 'approve', {});
+    return this.transition(actor, childId, guardianId, 'approve');
   }
 
+  /** The reason is free text about a family: it goes on the link, and the audit log only says whether one was given. */
   revoke(actor: Actor, childId: string, guardianId: string, input: RevokeLinkDto): Promise<LinkDto> {
-    return this.transition(actor, childId, guardianId, 'revoke', input.reason ? { reason: input.reason } : {});
+    return this.transition(actor, childId, guardianId, 'revoke', input.reason ?? null);
   }
 
   private transition(
@@ -90,7 +91,7 @@ export class LinksService {
     childId: string,
     guardianId: string,
     action: 'approve' | 'revoke',
-    details: Record<string, unknown>,
+    reason: string | null = null,
   ): Promise<LinkDto> {
     return this.transactions.run(async (tx) => {
       const child = await this.scope.findVisibleChild(tx, actor, childId);
@@ -103,14 +104,14 @@ export class LinksService {
       }
       const now = this.clock.now();
       if (action === 'approve') await this.links.approve(tx, link.id, actor.id, now);
-      else await this.links.revoke(tx, link.id, actor.id, now);
+      else await this.links.revoke(tx, link.id, actor.id, reason, now);
       await this.audit.record(tx, {
         action: `link.${action}`,
         objectType: 'link',
         objectId: link.id,
         childId: child.id,
         hubId: child.hubId,
-        details: { guardianId, from: link.status, ...details },
+        details: { guardianId, from: link.status, ...(action === 'revoke' && { reasonGiven: reason !== null }) },
       });
       return this.links.findById(tx, link.id);
     });

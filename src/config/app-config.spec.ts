@@ -44,8 +44,29 @@ describe('loadConfig', () => {
     [{ TURN_URLS: 'turn:turn.example.org:3478' }, /TURN_SECRET is required/],
     [{ STUN_URLS: 'http://x' }, /STUN_URLS entries must start with/],
     [{ REDIS_URL: 'http://x' }, /REDIS_URL must be a redis: or rediss: URL/],
+    [{ TRUST_PROXY: 'true' }, /TRUST_PROXY=true would believe any client/],
+    [{ TRUST_PROXY: 'yes' }, /TRUST_PROXY must be false, a number of proxy hops, or a comma-separated list .*"yes"/],
+    [{ TRUST_PROXY: '10.0.0.0/33' }, /TRUST_PROXY must be .*"10.0.0.0\/33"/],
+    [{ TRUST_PROXY: 'loopback, 10.0.0.0/0' }, /TRUST_PROXY must be .*"10.0.0.0\/0"/],
+    [{ TRUST_PROXY: '10.0.0.0/255.0.255.0' }, /TRUST_PROXY must be .*"10.0.0.0\/255.0.255.0"/],
+    [{ TRUST_PROXY: 'loopback,,uniquelocal' }, /TRUST_PROXY must be .*\(bad: ""\)/],
+    [{ TRUST_PROXY: '10.1.2' }, /TRUST_PROXY must be .*"10.1.2"/],
+    [{ TRUST_PROXY: '101' }, /TRUST_PROXY must be at most 100 hops/],
   ])('names the bad variable: %j', (env, message) => {
     expect(problemsOf(env as Record<string, string>).join('\n')).toMatch(message);
+  });
+
+  it.each<[string | undefined, unknown]>([
+    [undefined, ['loopback']],
+    ['false', false],
+    ['0', 0],
+    ['2', 2],
+    ['loopback', ['loopback']],
+    ['loopback, uniquelocal,linklocal', ['loopback', 'uniquelocal', 'linklocal']],
+    ['10.0.0.1, 10.0.0.0/8,192.168.0.0/255.255.0.0', ['10.0.0.1', '10.0.0.0/8', '192.168.0.0/255.255.0.0']],
+    ['2001:db8::1,2001:db8::/32,::ffff:10.0.0.1', ['2001:db8::1', '2001:db8::/32', '::ffff:10.0.0.1']],
+  ])('reads TRUST_PROXY=%s as Express takes it', (raw, trustProxy) => {
+    expect(loadConfig(raw === undefined ? {} : { TRUST_PROXY: raw }, '/srv/kinbridge').trustProxy).toEqual(trustProxy);
   });
 
   it('reports every bad variable at once', () => {

@@ -1,7 +1,15 @@
+import { isIP, isIPv4 } from 'node:net';
 import { isAbsolute, resolve } from 'node:path';
 import { IANAZone } from 'luxon';
 
 export type NotifyTransport = 'log' | 'webhook';
+
+/**
+ * Express's `trust proxy`: whom to believe about the client's address in X-Forwarded-For.
+ * `false` trusts no one, a number trusts that many hops, a list trusts those addresses, CIDR
+ * ranges and named ranges (`loopback`, `linklocal`, `uniquelocal`).
+ */
+export type TrustProxy = false | number | string[];
 
 export interface AppConfig {
   port: number;
@@ -14,6 +22,7 @@ export interface AppConfig {
   admin?: { email: string; password: string };
   demoData: boolean;
   logLevel: string;
+  trustProxy: TrustProxy;
   notify: {
     transport: NotifyTransport;
     webhookUrl?: string;
@@ -141,6 +150,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
   const defaultTimeZone = text('DEFAULT_TIME_ZONE') ?? 'Asia/Shanghai';
   if (!IANAZone.isValidZone(defaultTimeZone)) problems.push(`DEFAULT_TIME_ZONE is not an IANA time zone`);
 
+  const trustProxy = parseTrustProxy(text('TRUST_PROXY'), problems);
+
   const turnUrls = urlList('TURN_URLS', ['turn:', 'turns:']);
   const turnSecret = text('TURN_SECRET');
   if (turnUrls.length > 0 && turnSecret === undefined) problems.push('TURN_SECRET is required when TURN_URLS is set');
@@ -154,6 +165,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     admin,
     demoData: demo === '1' || demo === 'true',
     logLevel,
+    trustProxy,
     notify: {
       transport,
       webhookUrl,
@@ -168,4 +180,54 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+const NAMED_RANGES = ['loopback', 'linklocal', 'uniquelocal'];
+const MAX_PROXY_HOPS = 100;
+
+/** What Express accepts, checked here so a typo stops the start instead of failing on the first request. */
+function parseTrustProxy(raw: string | undefined, problems: string[]): TrustProxy {
+  if (raw === undefined) return ['loopback'];
+  if (raw === 'false') return false;
+  if (raw === 'true') {
+    problems.push(
+      'TRUST_PROXY=true would believe any client about its own address (and so defeat per-address limits); ' +
+        'give the number of proxy hops or the proxies\' addresses instead',
+    );
+    return false;
+  }
+  if (/^\d+$/.test(raw)) {
+    const hops = Number(raw);
+    if (hops > MAX_PROXY_HOPS) problems.push(`TRUST_PROXY must be at most ${MAX_PROXY_HOPS} hops (got "${raw}")`);
+    return hops;
+  }
+  const entries = raw.split(',').map((entry) => entry.trim());
+  const bad = entries.filter((entry) => !isTrustEntry(entry));
+  if (bad.length > 0) {
+    problems.push(
+      'TRUST_PROXY must be false, a number of proxy hops, or a comma-separated list of IP addresses, CIDR ranges ' +
+        `(e.g. 10.0.0.0/8) and loopback, linklocal or uniquelocal (bad: ${bad.map((entry) => `"${entry}"`).join(', ')})`,
+    );
+  }
+  return entries;
+}
+
+function isTrustEntry(entry: string): boolean {
+  if (NAMED_RANGES.includes(entry)) return true;
+  const [address, range, ...rest] = entry.split('/');
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  if (range === undefined) return true;
+  if (/^\d+$/.test(range)) {
+    const bits = Number(range);
+    return bits >= 1 && bits <= (version === 4 ? 32 : 128);
+  }
+  return version === 4 && isIPv4(range) && isNetmask(range);
+}
+
+/** A dotted IPv4 netmask: ones then zeros, at least one one (as proxy-addr requires). */
+function isNetmask(mask: string): boolean {
+  const bits = mask.split('.').reduce((value, octet) => value * 256 + Number(octet), 0);
+  const inverted = 0xffffffff - bits;
+  return bits !== 0 && (inverted & (inverted + 1)) === 0;
 }

@@ -3,6 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { hashPassword } from '../auth/password';
 import { Actor, isAdmin, StaffRole } from '../common/auth/actor';
+import { revokeAccessTokens } from '../common/auth/token-version';
 import { Clock } from '../common/clock';
 import { DomainError, notFound } from '../common/errors/domain-error';
 import { offsetOf, Page, pageOf } from '../common/pagination';
@@ -97,12 +98,15 @@ export class UsersService {
       }
       if (Object.keys(details).length === 0) return current;
       await this.users.update(tx, id, changes, this.now());
+      // A password reset or a disabled account signs out every session it had (re-enabling revives none).
+      const signedOut = changes.passwordHash !== undefined || Boolean(changes.disabledAt);
+      if (signedOut) await revokeAccessTokens(tx, { type: 'user', id });
       await this.audit.record(tx, {
         action: 'user.update',
         objectType: 'user',
         objectId: id,
         hubId: current.hubIds.length === 1 ? current.hubIds[0] : undefined,
-        details: { changes: details },
+        details: { changes: details, ...(signedOut && { signedOut: true }) },
       });
       return (await this.users.find(tx, id)) as User;
     });

@@ -125,6 +125,21 @@ export class GuardianRepository {
     return toRecord(row);
   }
 
+  /**
+   * Disables (a date) or enables (null) a guardian. Returns false, changing nothing, when the
+   * guardian already was in that state.
+   */
+  async setDisabled(tx: EntityManager, id: string, disabledAt: Date | null, now: Date): Promise<boolean> {
+    const rows: unknown[] = await tx.query(
+      `WITH g AS (
+         UPDATE guardians SET disabled_at = $2, updated_at = $3
+          WHERE id = $1 AND (disabled_at IS NULL) <> ($2::timestamptz IS NULL) RETURNING id)
+       SELECT id FROM g`,
+      [id, disabledAt, now],
+    );
+    return rows.length > 0;
+  }
+
   async hubExists(tx: EntityManager, hubId: string): Promise<boolean> {
     const rows: unknown[] = await tx.query('SELECT 1 FROM hubs WHERE id = $1', [hubId]);
     return rows.length > 0;

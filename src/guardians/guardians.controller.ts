@@ -1,8 +1,9 @@
 import { Body, Controller, Get, HttpCode, Patch, Post, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../common/auth/actor';
 import { CurrentActor, Roles } from '../common/auth/auth.decorators';
 import { ApiProblems } from '../common/http/api-problems.decorator';
+import { NoBody } from '../common/http/no-body';
 import { UuidParam } from '../common/http/uuid-param';
 import { AvailabilityDto, PutAvailabilityDto } from './dto/availability.dto';
 import { CreateGuardianDto, GuardianDto, GuardianPageDto, GuardianQuery, UpdateGuardianDto } from './dto/guardian.dto';
@@ -49,6 +50,34 @@ export class GuardiansController {
   @ApiProblems(400, 403, 404, 409)
   update(@CurrentActor() actor: Actor, @UuidParam() id: string, @Body() body: UpdateGuardianDto): Promise<GuardianDto> {
     return this.guardians.update(actor, id, body);
+  }
+
+  @Post(':id/disable')
+  @HttpCode(204)
+  @Roles('admin')
+  @ApiOperation({
+    summary: 'Disable a guardian',
+    description:
+      'Signs the guardian out everywhere; they cannot sign in again (a code request for their phone answers as for an unknown phone) ' +
+      'until enabled. Disabling a disabled guardian changes nothing. Takes no request body.',
+  })
+  @ApiNoContentResponse({ description: 'The guardian is disabled' })
+  @ApiProblems(400, 403, 404)
+  disable(@CurrentActor() actor: Actor, @UuidParam() id: string, @NoBody() _body: undefined): Promise<void> {
+    return this.guardians.setDisabled(actor, id, true);
+  }
+
+  @Post(':id/enable')
+  @HttpCode(204)
+  @Roles('admin')
+  @ApiOperation({
+    summary: 'Enable a disabled guardian',
+    description: 'They may sign in again with a new code; tokens from before they were disabled stay invalid. Takes no request body.',
+  })
+  @ApiNoContentResponse({ description: 'The guardian is enabled' })
+  @ApiProblems(400, 403, 404)
+  enable(@CurrentActor() actor: Actor, @UuidParam() id: string, @NoBody() _body: undefined): Promise<void> {
+    return this.guardians.setDisabled(actor, id, false);
   }
 
   @Get(':id/availability')

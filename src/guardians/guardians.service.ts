@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Actor, isAdmin } from '../common/auth/actor';
+import { revokeAccessTokens } from '../common/auth/token-version';
 import { Clock } from '../common/clock';
 import { DomainError, notFound } from '../common/errors/domain-error';
 import { offsetOf, Page, pageOf } from '../common/pagination';
@@ -94,14 +95,38 @@ export class GuardiansService {
         locale: input.locale,
       };
       const guardian = await this.guardians.update(tx, id, changes, this.clock.now().toJSDate());
+      // The phone is the sign-in: whoever held the old number must not stay signed in for the rest of a 7-day token.
+      const phoneChanged = input.phone !== undefined && input.phone !== current.phone;
+      if (phoneChanged) await revokeAccessTokens(tx, { type: 'guardian', id });
       await this.audit.record(tx, {
         action: 'guardian.update',
         objectType: 'guardian',
         objectId: id,
         hubId: guardian.hubId ?? undefined,
-        details: { fields },
+        details: { fields, ...(phoneChanged && { signedOut: true }) },
       });
       return toDto(guardian, actor);
+    });
+  }
+
+  /**
+   * Admins only (the route says so). A disabled guardian is signed out at once and cannot sign in
+   * again (their phone answers like an unknown one); enabling does not revive old tokens.
+   * Setting the state the guardian already has changes nothing.
+   */
+  setDisabled(actor: Actor, id: string, disabled: boolean): Promise<void> {
+    return this.transactions.run(async (tx) => {
+      const guardian = await this.visibleGuardian(tx, actor, id, true);
+      const now = this.clock.now().toJSDate();
+      const changed = await this.guardians.setDisabled(tx, id, disabled ? now : null, now);
+      if (!changed) return;
+      if (disabled) await revokeAccessTokens(tx, { type: 'guardian', id });
+      await this.audit.record(tx, {
+        action: disabled ? 'guardian.disable' : 'guardian.enable',
+        objectType: 'guardian',
+        objectId: id,
+        hubId: guardian.hubId ?? undefined,
+      });
     });
   }
 

@@ -10,6 +10,7 @@ export interface JobPayloads {
   /** `startsAt` is the session start the job was scheduled for (ISO): a moved session makes the job stale. */
   'session.reminder': { sessionId: string; startsAt: string; reminder: '24h' | '1h' };
   'session.no-show-check': { sessionId: string; startsAt: string };
+  'housekeeping.purge': Record<string, never>;
 }
 
 export type QueueName = keyof JobPayloads;
@@ -27,4 +28,5 @@ export const QUEUE_POLICIES: Record<QueueName, PgBoss.QueuePolicy> = {
   // singletonKey = session + start + kind: scheduling the same start twice queues one job.
   'session.reminder': 'short',
   'session.no-show-check': 'short',
+  'housekeeping.purge': 'singleton',
 };

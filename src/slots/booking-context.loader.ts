@@ -238,7 +238,7 @@ export function bookingContextParams(p: BookingContextRequest): unknown[] {
 }
 
 const toRule = ([weekday, startMinute, endMinute]: [number, number, number]): WeeklyRule => ({ weekday, startMinute, endMinute });
-const toInterval = ([start, end]: Pair): Interval => ({ start: Number(start), end: Number(end) });
+const toInterval = ([start, end]: Pair): Interval => ({ start, end });
 const toPerson = (p: PersonJson): LoadedPerson => ({ id: p.id, role: p.role, atHub: p.at_hub, disabled: p.disabled });
 
 // Epoch ms of a start (rounded down) or an end (rounded up), so a busy interval never shrinks

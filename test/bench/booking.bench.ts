@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
+import { DataSource } from 'typeorm';
 import { TokenService } from '../../src/common/auth/token.service';
 import { TEST_JWT_SECRET } from '../support/test-app';
 import { BENCH_MAIN, BenchApp, ProbeStats, startBenchApp } from './support/booking/app';
@@ -12,7 +13,7 @@ import { booking, bookingBody, BookingWorld, createWorld, insertHistory, planWor
 import { summarizeProfile } from './support/booking/cpu-profile';
 import { closedLoop, fixedRate, fixedRateSmoothed, fmtLatency, LoadResult, RequestFeed, RequestSpec } from './support/booking/load';
 import { backendPids, cores, CpuWindow, fmtCpu, load, startCpuWindow } from './support/booking/machine';
-import { BenchDb, seedHistory } from './support/seed';
+import { seedHistory } from './support/seed';
 import { buildPgbenchScript, CapturedRequest, ExplainedStatement, explainBooking, PgbenchResult, PgbenchScript, runPgbench } from './support/booking/pgbench';
 
 // `npm run bench:booking` — POST /api/v1/sessions under autocannon against the built app in its own
@@ -267,7 +268,13 @@ describe('booking benchmark (POST /api/v1/sessions)', () => {
             await insertHistory(admin, world, missing);
           } else {
             // The slots benchmark's generator: other hubs' history (and a little future), 10,000 sessions per hub.
-            await seedHistory(clientDb(admin), { sessions: missing });
+            const seedDb = new DataSource({ type: 'postgres', url: databaseUrl, applicationName: 'bench-seed' });
+            await seedDb.initialize();
+            try {
+              await seedHistory(seedDb, { sessions: missing });
+            } finally {
+              await seedDb.destroy();
+            }
           }
           await admin.query('VACUUM ANALYZE sessions');
           log(`\nhistory: +${missing.toLocaleString('en')} sessions (${process.env.BENCH_HISTORY ?? 'seedHistory'}) in ${((performance.now() - t) / 1000).toFixed(0)} s, then VACUUM ANALYZE`);
@@ -301,29 +308,6 @@ const fmtRows = (rows: Record<string, number>) =>
   COUNTED.map((t) => `${t} ${(rows[t] / Math.max(1, rows.sessions)).toFixed(2)}`).join(', ');
 
 /** seedHistory speaks TypeORM's `query`/`transaction`; this is the same over one pg Client. */
-interface ClientDb {
-  query(sql: string, params?: unknown[]): Promise<unknown[]>;
-  transaction(work: (tx: ClientDb) => Promise<unknown>): Promise<unknown>;
-}
-
-function clientDb(client: Client): BenchDb {
-  const db: ClientDb = {
-    query: async (sql, params) => (await client.query(sql, params)).rows,
-    transaction: async (work) => {
-      await client.query('BEGIN');
-      try {
-        const result = await work(db);
-        await client.query('COMMIT');
-        return result;
-      } catch (error) {
-        await client.query('ROLLBACK');
-        throw error;
-      }
-    },
-  };
-  return db as unknown as BenchDb;
-}
-
 function assertAllBooked(phase: string, r: LoadResult): void {
   const other = Object.entries(r.statuses).filter(([status]) => status !== '201');
   if (other.length > 0 || r.ok === 0) {

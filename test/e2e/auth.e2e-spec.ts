@@ -463,6 +463,126 @@ describe('auth', () => {
     });
   });
 
+  describe('signing out tokens (token_version)', () => {
+    const me = (token: string) => t.http().get('/api/v1/auth/me').set(...bearer(token));
+    const logoutEverywhere = (token: string) => t.http().post('/api/v1/auth/logout-everywhere').set(...bearer(token));
+    const claimsOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()) as Record<string, unknown>;
+    const signInGuardian = async (phone: string, guardianId: string): Promise<string> => {
+      await otpRequest({ phone }).expect(202);
+      const { code } = await sentCode(guardianId);
+      return (await otpVerify({ phone, code }).expect(200)).body.accessToken;
+    };
+    const expectSignedOut = async (token: string) => {
+      const response = await me(token).expect(401);
+      expect(response.body.code).toBe('UNAUTHENTICATED');
+      expect(response.body.detail).toMatch(/signed out/);
+    };
+
+    it('signs a user out on every device with POST /auth/logout-everywhere; signing in again works', async () => {
+      const user = await t.factories.newUser('counselor');
+      const phoneToken = (await login({ email: user.email, password: TEST_PASSWORD }).expect(200)).body.accessToken;
+      const laptopToken = (await login({ email: user.email, password: TEST_PASSWORD }).expect(200)).body.accessToken;
+      expect(claimsOf(laptopToken).ver).toBe(0);
+
+      const response = await logoutEverywhere(laptopToken).expect(204);
+      expect(response.text).toBe('');
+      for (const token of [phoneToken, laptopToken, user.token]) await expectSignedOut(token);
+      expect(await count(`SELECT 1 FROM audit_log WHERE action = 'auth.logout_everywhere' AND object_id = $1 AND actor_id = $1::uuid`, [user.id])).toBe(1);
+
+      const again = (await login({ email: user.email, password: TEST_PASSWORD }).expect(200)).body.accessToken;
+      expect(claimsOf(again).ver).toBe(1);
+      await me(again).expect(200);
+    });
+
+    it('signs a guardian out everywhere, and a new code signs them in again', async () => {
+      const guardian = await t.factories.newGuardian();
+      const signedIn = await signInGuardian(guardian.phone, guardian.id);
+      await logoutEverywhere(guardian.token).expect(204);
+      await expectSignedOut(signedIn);
+      await expectSignedOut(guardian.token);
+      await me(await signInGuardian(guardian.phone, guardian.id)).expect(200);
+    });
+
+    it('refuses a request body on logout-everywhere, signing nobody out; needs a token', async () => {
+      const user = await t.factories.newUser('hub_staff');
+      const response = await logoutEverywhere(user.token).send({ everywhere: true }).expect(400);
+      expect(response.body.code).toBe('VALIDATION_FAILED');
+      await logoutEverywhere(user.token).send({}).expect(400);
+      await me(user.token).expect(200);
+      await t.http().post('/api/v1/auth/logout-everywhere').expect(401);
+    });
+
+    it('refuses a token whose version is not the account’s, and counts a token without one as version 0', async () => {
+      const user = await t.factories.newUser('hub_staff');
+      const options = { subject: user.id, audience: 'kinbridge-api', issuer: 'kinbridge', expiresIn: 600 } as const;
+      const issuedBeforeVersions = sign({ typ: 'user', role: 'hub_staff' }, TEST_JWT_SECRET, options);
+      await me(issuedBeforeVersions).expect(200);
+      for (const ver of [1, -1, 0.5, '0', null]) {
+        const response = await me(sign({ typ: 'user', role: 'hub_staff', ver }, TEST_JWT_SECRET, options)).expect(401);
+        expect({ ver, code: response.body.code }).toEqual({ ver, code: 'UNAUTHENTICATED' });
+      }
+      await t.db.query(`UPDATE users SET token_version = 3 WHERE id = $1`, [user.id]);
+      await expectSignedOut(issuedBeforeVersions);
+      await expectSignedOut(user.token);
+      await me(sign({ typ: 'user', role: 'hub_staff', ver: 3 }, TEST_JWT_SECRET, options)).expect(200);
+      const fresh = (await login({ email: user.email, password: TEST_PASSWORD }).expect(200)).body.accessToken;
+      expect(claimsOf(fresh).ver).toBe(3);
+      await me(fresh).expect(200);
+    });
+
+    it('signs guardian codes into tokens of the guardian’s current version', async () => {
+      const guardian = await t.factories.newGuardian();
+      await t.db.query(`UPDATE guardians SET token_version = 2 WHERE id = $1`, [guardian.id]);
+      await expectSignedOut(guardian.token);
+      const token = await signInGuardian(guardian.phone, guardian.id);
+      expect(claimsOf(token).ver).toBe(2);
+      await me(token).expect(200);
+    });
+
+    it('treats a disabled guardian like an unknown phone: no code is sent, an earlier code does not work, and tokens stop', async () => {
+      const guardian = await t.factories.newGuardian();
+      await otpRequest({ phone: guardian.phone }).expect(202);
+      const { code } = await sentCode(guardian.id);
+      await t.db.query(`UPDATE guardians SET disabled_at = now() WHERE id = $1`, [guardian.id]);
+
+      const response = await me(guardian.token).expect(401);
+      expect(response.body.code).toBe('UNAUTHENTICATED');
+      const requestId = randomUUID();
+      const requested = await otpRequest({ phone: guardian.phone }, randomIp(), requestId).expect(202);
+      expect(requested.body).toEqual({ status: 'sent', expiresInSeconds: 300 });
+      expect(await count(`SELECT 1 FROM notifications WHERE request_id = $1`, [requestId])).toBe(0);
+      expect(await otpMessages(guardian.id)).toBe(1);
+      const verify = await otpVerify({ phone: guardian.phone, code }).expect(401);
+      expect(verify.body.code).toBe('INVALID_OTP');
+      const [stored] = await t.db.query(`SELECT attempts, consumed_at FROM otp_codes WHERE phone = $1`, [guardian.phone]);
+      expect(stored).toEqual({ attempts: 0, consumed_at: null });
+    });
+  });
+
+  describe('client address (TRUST_PROXY)', () => {
+    it('limits an IPv6 client by its /64 and an IPv4 client by its address', async () => {
+      const prefix = `2001:db8:${randomInt(0, 0xffff).toString(16)}:${randomInt(0, 0xffff).toString(16)}`;
+      await login({ email: unknownEmail(), password: 'x' }, `${prefix}::1`).expect(401);
+      await login({ email: unknownEmail(), password: 'x' }, `${prefix}:0:ffff:abcd:17`).expect(401);
+      expect(await eventsOfIp(`${prefix}::/64`)).toBe(2);
+      const ip = randomIp();
+      await login({ email: unknownEmail(), password: 'x' }, `::ffff:${ip}`).expect(401);
+      expect(await eventsOfIp(ip)).toBe(1);
+    });
+
+    it('believes X-Forwarded-For only from the proxies TRUST_PROXY names', async () => {
+      const direct = await startTestApp({ clock, env: { TRUST_PROXY: 'false' } });
+      try {
+        const forged = randomIp();
+        await direct.http().post('/api/v1/auth/login').set('X-Forwarded-For', forged).send({ email: unknownEmail(), password: 'x' }).expect(401);
+        expect(await eventsOfIp(forged)).toBe(0);
+        expect(await count(`SELECT 1 FROM rate_limit_events WHERE bucket = 'login.ip' AND key = '127.0.0.1'`, [])).toBeGreaterThanOrEqual(1);
+      } finally {
+        await direct.close();
+      }
+    });
+  });
+
   it('documents the routes in OpenAPI', async () => {
     const document = (await t.http().get('/docs-json').expect(200)).body;
     for (const path of ['/api/v1/auth/login', '/api/v1/auth/otp/request', '/api/v1/auth/otp/verify', '/api/v1/auth/me']) {
@@ -470,6 +590,14 @@ describe('auth', () => {
     }
     expect(Object.keys(document.components.schemas.LoginDto.properties).sort()).toEqual(['email', 'password']);
     expect(Object.keys(document.paths['/api/v1/auth/login'].post.responses).sort()).toEqual(['200', '400', '401', '429']);
+  });
+
+  it('documents logout-everywhere as a bodyless, signed-in route', async () => {
+    const document = (await t.http().get('/docs-json').expect(200)).body;
+    const operation = document.paths['/api/v1/auth/logout-everywhere'].post;
+    expect(operation.requestBody).toBeUndefined();
+    expect(operation.security).toEqual([{ bearer: [] }]);
+    expect(Object.keys(operation.responses).sort()).toEqual(['204', '400', '401']);
   });
 });
 

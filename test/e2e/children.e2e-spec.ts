@@ -379,10 +379,12 @@ describe('children', () => {
       expect(await childRow(child.id)).toMatchObject({ counselor_id: null, caregiver_name: null, caregiver_phone: null, caregiver_relation: null });
     });
 
-    it('accepts an empty patch as a no-op', async () => {
+    it('refuses an empty patch with 400 like the other PATCH routes, changing and auditing nothing', async () => {
       const before = await childRow(child.id);
-      await http().patch(`/api/v1/children/${child.id}`).set(...bearer(staffA.token)).send({}).expect(200);
+      const response = await http().patch(`/api/v1/children/${child.id}`).set(...bearer(staffA.token)).send({});
+      expectProblem(response, 400, 'VALIDATION_FAILED');
       expect(await childRow(child.id)).toEqual(before);
+      expect(await auditFor(response.headers['x-request-id'])).toEqual([]);
     });
 
     it('answers 404 outside the scope and 403 to roles that may not edit, changing nothing', async () => {
@@ -451,7 +453,13 @@ describe('children', () => {
       expect(await callPlanRow(child.id)).toMatchObject({ call_paused: false, call_max_per_week: 2, call_mediated_only: true, call_advice: plan().adviceForParent });
       const [audit] = await auditFor(response.headers['x-request-id']);
       expect(audit).toMatchObject({ action: 'call_plan.update', object_id: child.id, child_id: child.id, hub_id: hubA.id, actor_id: counselorA.id });
-      expect(audit.details).toEqual({ before: { paused: false, maxCallsPerWeek: null, mediatedOnly: false, adviceForParent: null }, after: plan() });
+      // The advice is free text: the append-only log keeps only that it changed.
+      expect(audit.details).toEqual({
+        before: { paused: false, maxCallsPerWeek: null, mediatedOnly: false },
+        after: { paused: false, maxCallsPerWeek: 2, mediatedOnly: true },
+        adviceChanged: true,
+      });
+      expect(JSON.stringify(audit.details)).not.toContain('drawings');
       const seen = await http().get(`/api/v1/children/${child.id}`).set(...bearer(guardian.token)).expect(200);
       expect(seen.body.adviceForParent).toBe(plan().adviceForParent);
       const staffView = await http().get(`/api/v1/children/${child.id}`).set(...bearer(staffA.token)).expect(200);
@@ -470,6 +478,24 @@ describe('children', () => {
       expect(zero.body).toMatchObject({ maxCallsPerWeek: 0, adviceForParent: null });
       const max = await http().put(`/api/v1/children/${child.id}/call-plan`).set(...bearer(admin.token)).send(plan({ maxCallsPerWeek: 21, adviceForParent: 'a'.repeat(2000) })).expect(200);
       expect(max.body.maxCallsPerWeek).toBe(21);
+    });
+
+    it('keeps the advice text out of the audit log, recording only whether it changed', async () => {
+      const put = (body: Record<string, unknown>) => http().put(`/api/v1/children/${child.id}/call-plan`).set(...bearer(counselorA.token)).send(body).expect(200);
+      const first = await put(plan({ adviceForParent: 'Ask about the exam on Friday.' }));
+      const same = await put(plan({ adviceForParent: 'Ask about the exam on Friday.', paused: true }));
+      const cleared = await put(plan({ adviceForParent: null, paused: true }));
+      const details = async (response: { headers: Record<string, string> }) => (await auditFor(response.headers['x-request-id']))[0].details;
+      expect(await details(first)).toMatchObject({ adviceChanged: true });
+      expect(await details(same)).toEqual({
+        before: { paused: false, maxCallsPerWeek: 2, mediatedOnly: true },
+        after: { paused: true, maxCallsPerWeek: 2, mediatedOnly: true },
+        adviceChanged: false,
+      });
+      expect(await details(cleared)).toMatchObject({ adviceChanged: true });
+      const logged: { details: unknown }[] = await t.db.query(`SELECT details FROM audit_log WHERE child_id = $1 AND action = 'call_plan.update'`, [child.id]);
+      expect(logged).toHaveLength(3);
+      expect(JSON.stringify(logged)).not.toContain('exam');
     });
 
     it('refuses hub staff and guardians (403) and hides other hubs’ children (404), changing nothing', async () => {

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import { randomPhone, GuardianRow, HubRow, UserRow } from '../factories';
 import { bearer, startTestApp, TestApp } from '../support/test-app';
 
@@ -371,6 +371,82 @@ describe('guardians and availability', () => {
       const response = await t.http().patch(`/api/v1/guardians/${target.id}`).set(...bearer(staffA.token)).send(body).expect(400);
       expect(response.body.code).toBe('VALIDATION_FAILED');
       expect(await guardianRow(target.id)).toEqual(before);
+    });
+  });
+
+  describe('signing a guardian out', () => {
+    const me = (token: string) => t.http().get('/api/v1/auth/me').set(...bearer(token));
+    const expectSignedOut = async (token: string, detail = /signed out/) => {
+      const response = await me(token).expect(401);
+      expect(response.body.code).toBe('UNAUTHENTICATED');
+      expect(response.body.detail).toMatch(detail);
+    };
+    const tokenVersion = async (id: string): Promise<number> => (await t.db.query(`SELECT token_version FROM guardians WHERE id = $1`, [id]))[0].token_version;
+    const disable = (id: string, token = admin.token) => t.http().post(`/api/v1/guardians/${id}/disable`).set(...bearer(token));
+    const enable = (id: string, token = admin.token) => t.http().post(`/api/v1/guardians/${id}/enable`).set(...bearer(token));
+    const sentCodes = async (guardianId: string): Promise<number> =>
+      (await t.db.query(`SELECT count(*)::int AS n FROM notifications WHERE recipient_id = $1 AND template = 'otp_code'`, [guardianId]))[0].n;
+    // Each request from its own address, so per-address code limits are not this test's business.
+    const randomIp = () => `10.7.${randomInt(0, 256)}.${randomInt(1, 255)}`;
+    const requestCode = (phone: string) => t.http().post('/api/v1/auth/otp/request').set('X-Forwarded-For', randomIp()).send({ phone });
+
+    it('signs the guardian out everywhere when their phone (their sign-in) changes', async () => {
+      const target = await t.factories.newGuardian({ hubId: hubA.id });
+      const response = await t.http().patch(`/api/v1/guardians/${target.id}`).set(...bearer(staffA.token)).send({ phone: randomPhone() }).expect(200);
+      await expectSignedOut(target.token);
+      expect(await tokenVersion(target.id)).toBe(1);
+      const [audit] = await t.db.query(`SELECT details FROM audit_log WHERE action = 'guardian.update' AND request_id = $1`, [response.headers['x-request-id']]);
+      expect(audit.details).toEqual({ fields: ['phone'], signedOut: true });
+    });
+
+    it('keeps the guardian signed in when other fields change, or the phone is sent unchanged', async () => {
+      const target = await t.factories.newGuardian({ hubId: hubA.id });
+      await t.http().patch(`/api/v1/guardians/${target.id}`).set(...bearer(staffA.token)).send({ displayName: `Renamed ${unique()}`, locale: 'en' }).expect(200);
+      await t.http().patch(`/api/v1/guardians/${target.id}`).set(...bearer(staffA.token)).send({ phone: target.phone }).expect(200);
+      await t.http().patch(`/api/v1/guardians/${target.id}`).set(...bearer(target.token)).send({ timeZone: 'Asia/Dubai' }).expect(200);
+      await me(target.token).expect(200);
+      expect(await tokenVersion(target.id)).toBe(0);
+    });
+
+    it('lets an admin disable a guardian: signed out, no code is sent; enabling lets them sign in again with a new code only', async () => {
+      const target = await t.factories.newGuardian({ hubId: hubB.id });
+      const disabled = await disable(target.id).expect(204);
+      expect(disabled.text).toBe('');
+      await expectSignedOut(target.token, /no longer exists or is disabled/);
+      await requestCode(target.phone).expect(202);
+      expect(await sentCodes(target.id)).toBe(0);
+      // Disabling again changes nothing and audits nothing.
+      await disable(target.id).expect(204);
+      expect(await auditCount('guardian.disable', target.id)).toBe(1);
+      // Staff still see (and can manage) a disabled guardian.
+      await t.http().get(`/api/v1/guardians/${target.id}`).set(...bearer(staffB.token)).expect(200);
+
+      await enable(target.id).expect(204);
+      expect(await auditCount('guardian.enable', target.id)).toBe(1);
+      await expectSignedOut(target.token);
+      await requestCode(target.phone).expect(202);
+      expect(await sentCodes(target.id)).toBe(1);
+      const [{ body }] = await t.db.query(`SELECT body FROM notifications WHERE recipient_id = $1 AND template = 'otp_code'`, [target.id]);
+      const code = /\b(\d{6})\b/.exec(body)?.[1];
+      const verified = await t.http().post('/api/v1/auth/otp/verify').set('X-Forwarded-For', randomIp()).send({ phone: target.phone, code }).expect(200);
+      await me(verified.body.accessToken).expect(200);
+      await enable(target.id).expect(204);
+      expect(await auditCount('guardian.enable', target.id)).toBe(1);
+    });
+
+    it('is for admins only; unknown or malformed ids are 404; a body is refused; nothing changes', async () => {
+      const target = await t.factories.newGuardian({ hubId: hubA.id });
+      for (const token of [staffA.token, counselorA.token, target.token]) {
+        expect((await disable(target.id, token).expect(403)).body.code).toBe('FORBIDDEN');
+        await enable(target.id, token).expect(403);
+      }
+      await disable(randomUUID()).expect(404);
+      await disable('nope').expect(404);
+      await enable(randomUUID()).expect(404);
+      expect((await disable(target.id).send({ disabled: true }).expect(400)).body.code).toBe('VALIDATION_FAILED');
+      await t.http().post(`/api/v1/guardians/${target.id}/disable`).expect(401);
+      await me(target.token).expect(200);
+      expect(await auditCount('guardian.disable', target.id)).toBe(0);
     });
   });
 

@@ -24,6 +24,8 @@ describe('child–guardian links', () => {
   const http = () => t.http();
   const linkRows = (childId: string): Promise<{ id: string; guardian_id: string; status: string; relationship: string; created_by: string | null; approved_by: string | null; revoked_by: string | null }[]> =>
     t.db.query('SELECT id, guardian_id, status::text, relationship, created_by, approved_by, revoked_by FROM child_guardian_links WHERE child_id = $1 ORDER BY id', [childId]);
+  const revokeReason = async (childId: string): Promise<string | null> =>
+    (await t.db.query('SELECT revoke_reason FROM child_guardian_links WHERE child_id = $1', [childId]))[0].revoke_reason;
   const auditFor = (requestId: string): Promise<{ action: string; object_id: string; child_id: string; hub_id: string; actor_id: string; details: Record<string, unknown> }[]> =>
     t.db.query('SELECT action, object_id, child_id, hub_id, actor_id, details FROM audit_log WHERE request_id = $1 ORDER BY id', [requestId]);
   const link = (childId: string, token: string, body: Record<string, unknown>) =>
@@ -243,14 +245,16 @@ describe('child–guardian links', () => {
       expect(await linkRows(child.id)).toEqual([expect.objectContaining({ status: 'revoked' })]);
     });
 
-    it('revokes an approved link with a reason kept in the audit log; the parent loses access', async () => {
+    it('revokes an approved link with a reason kept on the link, not in the audit log; the parent loses access', async () => {
       await t.factories.newLink(child.id, parent.id, { status: 'approved' });
       await http().get(`/api/v1/children/${child.id}`).set(...bearer(parent.token)).expect(200);
       const response = await revoke(child.id, parent.id, staffA.token, { reason: 'Court order' }).expect(200);
       expect(response.body).toMatchObject({ status: 'revoked', revokedAt: expect.any(String) });
       expect(await linkRows(child.id)).toEqual([expect.objectContaining({ status: 'revoked', revoked_by: staffA.id })]);
+      expect(await revokeReason(child.id)).toBe('Court order');
+      // Free text stays out of the append-only log (it could never be erased): only that a reason was given.
       expect(await auditFor(response.headers['x-request-id'])).toEqual([
-        expect.objectContaining({ action: 'link.revoke', child_id: child.id, details: { guardianId: parent.id, from: 'approved', reason: 'Court order' } }),
+        expect.objectContaining({ action: 'link.revoke', child_id: child.id, details: { guardianId: parent.id, from: 'approved', reasonGiven: true } }),
       ]);
       expectProblem(await http().get(`/api/v1/children/${child.id}`).set(...bearer(parent.token)), 404, 'NOT_FOUND');
       const again = await revoke(child.id, parent.id, staffA.token);
@@ -260,8 +264,17 @@ describe('child–guardian links', () => {
 
     it('revokes a pending link without a body', async () => {
       await t.factories.newLink(child.id, parent.id, { status: 'pending' });
-      await revoke(child.id, parent.id, admin.token).expect(200);
+      const response = await revoke(child.id, parent.id, admin.token).expect(200);
       expect(await linkRows(child.id)).toEqual([expect.objectContaining({ status: 'revoked', revoked_by: admin.id })]);
+      expect(await revokeReason(child.id)).toBeNull();
+      expect((await auditFor(response.headers['x-request-id']))[0].details).toEqual({ guardianId: parent.id, from: 'pending', reasonGiven: false });
+    });
+
+    it('clears the reason when a revoked link is asked for again', async () => {
+      await t.factories.newLink(child.id, parent.id, { status: 'approved' });
+      await revoke(child.id, parent.id, staffA.token, { reason: 'Moved away' }).expect(200);
+      await link(child.id, staffA.token, { guardianId: parent.id, relationship: 'mother' }).expect(201);
+      expect(await revokeReason(child.id)).toBeNull();
     });
 
     it('answers 404 outside the scope or without a link, 403 to counselors and guardians, and changes nothing', async () => {

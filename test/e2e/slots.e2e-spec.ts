@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { FixedClock } from '../../src/common/clock';
+import { BookingContextLoader } from '../../src/slots/booking-context.loader';
 import { GuardianRow, UserRow } from '../factories';
 import { bearer, startTestApp, TestApp } from '../support/test-app';
 
@@ -287,6 +288,104 @@ describe('GET /api/v1/slots', () => {
       expect((await search(w.staff.token, baseQuery(w)).expect(200)).body).toMatchObject({ items: [], blockedBy: 'hub_closed' });
       await t.factories.setOpeningHours(w.hub.id, [{ weekday: 1, start: '09:00', end: '12:00' }]);
       expect((await search(w.staff.token, baseQuery(w)).expect(200)).body).toMatchObject({ items: [], blockedBy: 'guardian_unavailable' });
+    });
+  });
+
+  describe('BookingContextLoader', () => {
+    const ms = (iso: string) => Date.parse(iso);
+
+    it('loads everything in one go: settings, rules, stations with their sessions, people busy in any role, calls per ISO week (hub zone)', async () => {
+      const w = await shanghaiDubaiWorld();
+      const [a, b] = w.stationsByName;
+      const x = await otherPair(w);
+      // Station A, another child: 01:00–01:30Z, booked with a 10-minute buffer.
+      await insertSession({ ...x, hubId: w.hub.id, stationId: a.id, start: utc('01:00'), end: utc('01:30') });
+      // The child on Sunday 23:30 Shanghai (W10) and on Monday 00:30 Shanghai (W11) — 15:30Z and 16:30Z on the same UTC day.
+      const late = await insertSession({ hubId: w.hub.id, stationId: b.id, childId: w.child.id, guardianId: w.guardian.id, supervisorId: w.staff.id, start: '2026-03-08T15:30:00Z', end: '2026-03-08T16:00:00Z' });
+      await insertSession({ hubId: w.hub.id, stationId: b.id, childId: w.child.id, guardianId: w.guardian.id, supervisorId: w.staff.id, start: '2026-03-08T16:30:00Z', end: '2026-03-08T17:00:00Z' });
+      // The staff member as a *counselor* elsewhere still makes them busy as a supervisor.
+      const elsewhere = await t.factories.newHubWorld();
+      const y = await otherPair(elsewhere);
+      await insertSession({ ...y, hubId: elsewhere.hub.id, stationId: elsewhere.stations[0].id, counselorId: w.staff.id, start: utc('02:00'), end: utc('02:30') });
+
+      const loader = t.app.get(BookingContextLoader);
+      const request = {
+        childId: w.child.id,
+        guardianId: w.guardian.id,
+        kind: 'supervised' as const,
+        from: ms('2026-03-02T00:00:00Z'),
+        to: ms('2026-03-09T00:00:00Z'),
+        supervisorId: w.staff.id,
+      };
+      const loaded = await t.db.transaction((tx) => loader.load(tx, request));
+      expect(loaded.hub).toEqual({ id: w.hub.id, name: w.hub.name, timeZone: 'Asia/Shanghai', bufferMinutes: 10, minimumNoticeMinutes: 120, horizonDays: 28 });
+      expect(loaded.child).toEqual({
+        id: w.child.id,
+        hubId: w.hub.id,
+        displayName: w.child.displayName,
+        counselorId: w.counselor.id,
+        callPlan: { paused: false, maxCallsPerWeek: null, mediatedOnly: false },
+      });
+      expect(loaded.guardian).toMatchObject({ id: w.guardian.id, timeZone: 'Asia/Dubai', locale: 'zh-CN' });
+      expect(loaded).toMatchObject({ linkStatus: 'approved', videoCallConsent: true, supervisor: { id: w.staff.id, role: 'hub_staff', atHub: true, disabled: false } });
+      expect(loaded.stations).toEqual(w.stationsByName.map((s) => ({ id: s.id, name: s.name, inService: true })));
+      const c = loaded.context;
+      expect(c.now).toBe(NOW.toMillis());
+      expect(c.hub.openingHours).toHaveLength(7);
+      expect(c.guardian).toEqual({ timeZone: 'Asia/Dubai', windows: EVERY_DAY.map((weekday) => ({ weekday, startMinute: 240, endMinute: 420 })) });
+      expect(c.stations).toEqual([
+        { id: a.id, busy: [{ start: ms(utc('01:00')), end: ms(utc('01:30')) }] },
+        { id: b.id, busy: [{ start: ms('2026-03-08T15:30:00Z'), end: ms('2026-03-08T16:00:00Z') }, { start: ms('2026-03-08T16:30:00Z'), end: ms('2026-03-08T17:00:00Z') }] },
+      ]);
+      expect(c.busy.child).toHaveLength(2);
+      expect(c.busy.supervisor).toEqual([
+        { start: ms('2026-03-08T15:30:00Z'), end: ms('2026-03-08T16:00:00Z') },
+        { start: ms('2026-03-08T16:30:00Z'), end: ms('2026-03-08T17:00:00Z') },
+        { start: ms(utc('02:00')), end: ms(utc('02:30')) },
+      ].sort((p, q) => p.start - q.start));
+      expect(c.busy.counselor).toBeUndefined();
+      expect(c.childCallsPerIsoWeek).toEqual({ '2026-W10': 1, '2026-W11': 1 });
+
+      // Rescheduling `late`: it neither blocks nor counts.
+      const again = await t.db.transaction((tx) => loader.load(tx, { ...request, excludeSessionId: late }));
+      expect(again.context.busy.child).toEqual([{ start: ms('2026-03-08T16:30:00Z'), end: ms('2026-03-08T17:00:00Z') }]);
+      expect(again.context.childCallsPerIsoWeek).toEqual({ '2026-W11': 1 });
+      expect(again.context.stations[1].busy).toHaveLength(1);
+    });
+
+    it('only the window (padded by the buffer at stations) is read', async () => {
+      const w = await shanghaiDubaiWorld();
+      const [a] = w.stationsByName;
+      const x = await otherPair(w);
+      // Ends 01:00Z; with the 10-minute buffer the station is held until 01:10Z.
+      await insertSession({ ...x, hubId: w.hub.id, stationId: a.id, start: utc('00:30'), end: utc('01:00') });
+      const loader = t.app.get(BookingContextLoader);
+      const load = (from: string, to: string) =>
+        t.db.transaction((tx) => loader.load(tx, { childId: w.child.id, guardianId: w.guardian.id, kind: 'supervised', from: ms(from), to: ms(to), stationId: a.id }));
+      expect((await load(utc('01:05'), utc('02:00'))).context.stations[0].busy).toHaveLength(1);
+      expect((await load(utc('01:10'), utc('02:00'))).context.stations[0].busy).toHaveLength(0);
+      // A call ending after 00:20Z would hold the station (plus buffer) past 00:30Z: the session is in view.
+      expect((await load(utc('00:00'), utc('00:21'))).context.stations[0].busy).toHaveLength(1);
+      expect((await load(utc('00:00'), utc('00:20'))).context.stations[0].busy).toHaveLength(0);
+      // The people's sessions: no padding.
+      expect((await load(utc('01:00'), utc('02:00'))).context.busy.child).toEqual([]);
+    });
+
+    it('404 for an unknown child, guardian, supervisor or counselor, or a station outside the child’s hub', async () => {
+      const w = await shanghaiDubaiWorld();
+      const far = await t.factories.newHubWorld();
+      const loader = t.app.get(BookingContextLoader);
+      const base = { childId: w.child.id, guardianId: w.guardian.id, kind: 'supervised' as const, from: ms(utc('00:00')), to: ms(utc('04:00')) };
+      for (const [change, what] of [
+        [{ childId: randomUUID() }, 'Child'],
+        [{ childId: 'not-a-uuid' }, 'Child'],
+        [{ guardianId: randomUUID() }, 'Guardian'],
+        [{ stationId: far.stations[0].id }, 'Station'],
+        [{ supervisorId: randomUUID() }, 'Supervisor'],
+        [{ counselorId: randomUUID() }, 'Counselor'],
+      ] as const) {
+        await expect(t.db.transaction((tx) => loader.load(tx, { ...base, ...change }))).rejects.toMatchObject({ code: 'NOT_FOUND', detail: `${what} was not found` });
+      }
     });
   });
 

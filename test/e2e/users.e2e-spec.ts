@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import type { Response } from 'supertest';
 import { verifyPassword } from '../../src/auth/password';
 import { TokenService } from '../../src/common/auth/token.service';
-import { GuardianRow, HubRow, UserRow } from '../factories';
+import { GuardianRow, HubRow, TEST_PASSWORD, UserRow } from '../factories';
 import { bearer, startTestApp, TestApp } from '../support/test-app';
 
 const unique = () => randomUUID().slice(0, 8);
@@ -291,8 +291,10 @@ describe('users', () => {
       expect(Object.keys(audit.details.changes).sort()).toEqual(['displayName', 'hubIds', 'locale', 'password']);
       expect(JSON.stringify(audit.details)).not.toContain(PASSWORD);
       expect(JSON.stringify(audit.details)).not.toContain(row.password_hash);
-      // the new hub takes effect at once: the counselor now sees hub B
-      await http().get(`/api/v1/hubs/${hubB.id}`).set(...bearer(user.token)).expect(200);
+      // the new password signed the old token out; the new hub takes effect at once: the counselor now sees hub B
+      expectProblem(await http().get(`/api/v1/hubs/${hubB.id}`).set(...bearer(user.token)), 401, 'UNAUTHENTICATED');
+      const signedInAgain = t.app.get(TokenService).signAccessToken(user.id, 'user', 'counselor', 1).accessToken;
+      await http().get(`/api/v1/hubs/${hubB.id}`).set(...bearer(signedInAgain)).expect(200);
     });
 
     it('disables an account (its token stops working) and enables it again', async () => {
@@ -303,12 +305,41 @@ describe('users', () => {
       expectProblem(await http().get('/api/v1/users').set(...bearer(user.token)), 401, 'UNAUTHENTICATED');
       const enabled = await http().patch(`/api/v1/users/${user.id}`).set(...bearer(admin.token)).send({ disabled: false }).expect(200);
       expect(enabled.body.disabled).toBe(false);
-      await http().get('/api/v1/users').set(...bearer(user.token)).expect(200);
+      // enabling does not revive the tokens disabling signed out: the user signs in again
+      expectProblem(await http().get('/api/v1/users').set(...bearer(user.token)), 401, 'UNAUTHENTICATED');
+      const signedInAgain = t.app.get(TokenService).signAccessToken(user.id, 'user', 'hub_staff', 1).accessToken;
+      await http().get('/api/v1/users').set(...bearer(signedInAgain)).expect(200);
       const actions = await t.db.query(`SELECT details FROM audit_log WHERE action = 'user.update' AND object_id = $1 ORDER BY id`, [user.id]);
       expect(actions.map((a: { details: { changes: { disabled: unknown } } }) => a.details.changes.disabled)).toEqual([
         { from: false, to: true },
         { from: true, to: false },
       ]);
+    });
+
+    it('signs the user out everywhere when an admin sets a new password; the new password signs in', async () => {
+      const user = await t.factories.newUser('hub_staff', [hubA.id]);
+      const ip = `10.9.${randomInt(0, 256)}.${randomInt(1, 255)}`; // per-address sign-in limits are not this test's business
+      const signIn = (password: string) => http().post('/api/v1/auth/login').set('X-Forwarded-For', ip).send({ email: user.email, password });
+      const session = (await signIn(TEST_PASSWORD).expect(200)).body.accessToken;
+      await http().get('/api/v1/auth/me').set(...bearer(session)).expect(200);
+      await http().patch(`/api/v1/users/${user.id}`).set(...bearer(admin.token)).send({ password: PASSWORD }).expect(200);
+      for (const token of [session, user.token]) {
+        const response = await http().get('/api/v1/auth/me').set(...bearer(token));
+        expectProblem(response, 401, 'UNAUTHENTICATED');
+        expect(response.body.detail).toMatch(/signed out/);
+      }
+      await signIn(TEST_PASSWORD).expect(401);
+      await http().get('/api/v1/auth/me').set(...bearer((await signIn(PASSWORD).expect(200)).body.accessToken)).expect(200);
+      expect((await userState(user.id)).row.token_version).toBe(1);
+      const [audit] = await t.db.query(`SELECT details FROM audit_log WHERE action = 'user.update' AND object_id = $1`, [user.id]);
+      expect(audit.details).toMatchObject({ signedOut: true });
+    });
+
+    it('keeps the user signed in when an admin changes only their name, locale or hubs', async () => {
+      const user = await t.factories.newUser('counselor', [hubA.id]);
+      await http().patch(`/api/v1/users/${user.id}`).set(...bearer(admin.token)).send({ displayName: 'Dr. Li', locale: 'en', hubIds: [hubB.id] }).expect(200);
+      await http().get('/api/v1/auth/me').set(...bearer(user.token)).expect(200);
+      expect((await userState(user.id)).row.token_version).toBe(0);
     });
 
     it('lifts a sign-in lock when an admin sets a new password', async () => {

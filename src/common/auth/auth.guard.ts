@@ -10,8 +10,8 @@ import { TokenService } from './token.service';
 
 /**
  * Global guard: every route needs a valid access token unless marked @Public(). The actor is
- * re-read from the database on each request so a disabled account or a changed hub
- * assignment takes effect at once.
+ * re-read from the database on each request so a disabled account, a changed hub assignment
+ * or a revoked token (the account's `token_version` moved past the token's `ver`) takes effect at once.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -43,23 +43,31 @@ export class AuthGuard implements CanActivate {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
     const claims = match ? this.tokens.verifyAccessToken(match[1]) : undefined;
     if (!claims) throw new DomainError('UNAUTHENTICATED', 'Send a valid access token as "Authorization: Bearer <token>"');
-    const actor = await this.loadActor(claims.sub, claims.typ);
-    if (!actor) throw new DomainError('UNAUTHENTICATED', 'The account of this token no longer exists or is disabled');
-    return actor;
+    const account = await this.loadActor(claims.sub, claims.typ);
+    if (!account) throw new DomainError('UNAUTHENTICATED', 'The account of this token no longer exists or is disabled');
+    if (account.tokenVersion !== claims.ver) {
+      throw new DomainError('UNAUTHENTICATED', 'This token was signed out (new password, new phone or "log out everywhere"); sign in again');
+    }
+    return account.actor;
   }
 
-  private async loadActor(id: string, type: 'user' | 'guardian'): Promise<Actor | undefined> {
+  /** One query per request: the live account (not disabled) with its current token version. */
+  private async loadActor(id: string, type: 'user' | 'guardian'): Promise<{ actor: Actor; tokenVersion: number } | undefined> {
     if (type === 'guardian') {
-      const rows: { id: string }[] = await this.db.query('SELECT id FROM guardians WHERE id = $1', [id]);
-      return rows.length ? { type, id, role: 'guardian', hubIds: [] } : undefined;
+      const rows: { token_version: number }[] = await this.db.query(
+        'SELECT token_version FROM guardians WHERE id = $1 AND disabled_at IS NULL',
+        [id],
+      );
+      return rows.length ? { actor: { type, id, role: 'guardian', hubIds: [] }, tokenVersion: rows[0].token_version } : undefined;
     }
-    const rows: { role: Role; hub_ids: string[] }[] = await this.db.query(
-      `SELECT u.role, coalesce(array_agg(uh.hub_id) FILTER (WHERE uh.hub_id IS NOT NULL), '{}') AS hub_ids
+    const rows: { role: Role; hub_ids: string[]; token_version: number }[] = await this.db.query(
+      `SELECT u.role, u.token_version,
+              coalesce(array_agg(uh.hub_id) FILTER (WHERE uh.hub_id IS NOT NULL), '{}') AS hub_ids
          FROM users u LEFT JOIN user_hubs uh ON uh.user_id = u.id
         WHERE u.id = $1 AND u.disabled_at IS NULL
         GROUP BY u.id`,
       [id],
     );
-    return rows.length ? { type, id, role: rows[0].role, hubIds: rows[0].hub_ids } : undefined;
+    return rows.length ? { actor: { type, id, role: rows[0].role, hubIds: rows[0].hub_ids }, tokenVersion: rows[0].token_version } : undefined;
   }
 }

@@ -37,7 +37,7 @@ export class TokenService {
         audience: 'kinbridge-api',
       });
       if (claims.typ !== 'user' && claims.typ !== 'guardian') return undefined;
-      const ver = claims.ver ?? 0;
+      const ver = claims.ver === undefined ? 0 : claims.ver;
       if (typeof ver !== 'number' || !Number.isSafeInteger(ver) || ver < 0) return undefined;
       return { sub: claims.sub, typ: claims.typ, role: claims.role, ver };
     } catch {

@@ -49,7 +49,7 @@ const SESSIONS_PER_HUB = 10_000;
  * superuser the FK triggers are skipped (`session_replication_role = replica`, the pg_restore
  * trick) and the references are verified afterwards with one anti-join per key instead.
  * Idempotent: a marker hub per amount, written last; a second call returns at once.
- * Runs ANALYZE at the end.
+ * Ends with VACUUM (ANALYZE) and, as a superuser, a CHECKPOINT.
  */
 export async function seedHistory(db: BenchDb, options: HistoryOptions = {}): Promise<HistoryResult> {
   const sessions = options.sessions ?? 1_000_000;
@@ -80,9 +80,7 @@ export async function seedHistory(db: BenchDb, options: HistoryOptions = {}): Pr
     );
     if (superuser) await verifyReferences(db);
     await db.query(`INSERT INTO hubs (id, name) VALUES (${uid(`$1`)}, $1)`, [marker]);
-    for (const table of ['sessions', 'hubs', 'stations', 'users', 'user_hubs', 'children', 'guardians', 'child_guardian_links', 'hub_opening_hours']) {
-      await db.query(`ANALYZE ${table}`);
-    }
+    await settle(db, Boolean(superuser));
     return { inserted: true, sessions, hubs, elapsedMs: Date.now() - started };
   } finally {
     await lock.query(`SELECT pg_advisory_unlock(hashtext('kinbridge-bench-history'))`).catch(() => undefined);
@@ -180,6 +178,18 @@ async function insertHistorySessions(
        ) rows`,
     [p.marker, p.sessions, p.now.toISOString(), p.hubs, p.fromHub, p.toHub, times],
   );
+}
+
+/**
+ * Leaves the database as a long-running one would be: statistics fresh, the new rows vacuumed
+ * (visibility map set, so autovacuum does not start on them in the middle of a measurement) and,
+ * as a superuser, the dirty pages checkpointed.
+ */
+async function settle(db: Tx, superuser: boolean): Promise<void> {
+  for (const table of ['sessions', 'hubs', 'stations', 'users', 'user_hubs', 'children', 'guardians', 'child_guardian_links', 'hub_opening_hours']) {
+    await db.query(`VACUUM (ANALYZE) ${table}`);
+  }
+  if (superuser) await db.query('CHECKPOINT');
 }
 
 /** With FK triggers skipped, the references are checked in bulk: one hash anti-join per key. */

@@ -25,16 +25,22 @@ function processTicks(pid: number): number {
   }
 }
 
-/** Backends serving one database: the app's pool, pg-boss's pool, pgbench's clients (the benchmark's own are left out). */
-export async function backendPids(monitor: Client, database: string): Promise<{ app: number[]; jobs: number[]; pgbench: number[] }> {
-  const rows: { pid: number; application_name: string }[] = (
-    await monitor.query(`SELECT pid, application_name FROM pg_stat_activity WHERE datname = $1 AND backend_type = 'client backend'`, [database])
+/**
+ * PostgreSQL processes by role: client backends of one database (the app's pool, pg-boss's pool,
+ * pgbench's clients; the benchmark's own connections are left out) and the server's background
+ * processes (WAL writer, checkpointer, autovacuum …), which work for every database.
+ */
+export async function backendPids(monitor: Client, database: string): Promise<{ app: number[]; jobs: number[]; pgbench: number[]; background: number[] }> {
+  const rows: { pid: number; application_name: string; datname: string | null; backend_type: string }[] = (
+    await monitor.query(`SELECT pid, application_name, datname, backend_type FROM pg_stat_activity`)
   ).rows;
-  const of = (test: (name: string) => boolean) => rows.filter((r) => test(r.application_name)).map((r) => r.pid);
+  const clients = rows.filter((r) => r.datname === database && r.backend_type === 'client backend');
+  const of = (test: (name: string) => boolean) => clients.filter((r) => test(r.application_name)).map((r) => r.pid);
   return {
     app: of((name) => name !== 'kinbridge-jobs' && !name.startsWith('pgbench') && !name.startsWith('bench-')),
     jobs: of((name) => name === 'kinbridge-jobs'),
     pgbench: of((name) => name.startsWith('pgbench')),
+    background: rows.filter((r) => r.backend_type !== 'client backend').map((r) => r.pid),
   };
 }
 
@@ -46,6 +52,8 @@ export interface CpuWindow {
   appBackends: number;
   jobBackends: number;
   pgbenchBackends: number;
+  /** PostgreSQL's background processes (WAL writer, checkpointer, autovacuum …), for all databases. */
+  pgBackground: number;
   runner: number;
   /** Everything else on the machine: other engineers' work, PostgreSQL's own background processes, pgbench. */
   other: number;
@@ -58,17 +66,17 @@ export interface CpuWindow {
  * pool closes idle connections), so their pids are polled: a backend first seen after the start
  * counts from zero, one that vanished counts up to its last sample.
  */
-export function startCpuWindow(pids: { app?: number; listBackends: () => Promise<{ app: number[]; jobs: number[]; pgbench: number[] }> }) {
+export function startCpuWindow(pids: { app?: number; listBackends: () => Promise<{ app: number[]; jobs: number[]; pgbench: number[]; background: number[] }> }) {
   const t0 = process.hrtime.bigint();
   const m0 = machineTicks();
   const a0 = pids.app ? processTicks(pids.app) : 0;
   const r0 = process.cpuUsage();
   const loadBefore = load();
-  const seen = { app: new Map<number, { first: number; last: number }>(), jobs: new Map<number, { first: number; last: number }>(), pgbench: new Map<number, { first: number; last: number }>() };
+  const seen = { app: new Map<number, { first: number; last: number }>(), jobs: new Map<number, { first: number; last: number }>(), pgbench: new Map<number, { first: number; last: number }>(), background: new Map<number, { first: number; last: number }>() };
   let initial = true;
   const sample = async () => {
-    const list = await pids.listBackends().catch(() => ({ app: [], jobs: [], pgbench: [] }));
-    for (const kind of ['app', 'jobs', 'pgbench'] as const) {
+    const list = await pids.listBackends().catch(() => ({ app: [], jobs: [], pgbench: [], background: [] }));
+    for (const kind of ['app', 'jobs', 'pgbench', 'background'] as const) {
       for (const pid of list[kind]) {
         const ticks = processTicks(pid);
         const entry = seen[kind].get(pid);
@@ -94,6 +102,7 @@ export function startCpuWindow(pids: { app?: number; listBackends: () => Promise
     const appBackends = perSecond(total(seen.app));
     const jobBackends = perSecond(total(seen.jobs));
     const pgbenchBackends = perSecond(total(seen.pgbench));
+    const pgBackground = perSecond(total(seen.background));
     const runner = (r1.user + r1.system) / 1e6 / seconds;
     return {
       seconds,
@@ -102,8 +111,9 @@ export function startCpuWindow(pids: { app?: number; listBackends: () => Promise
       appBackends,
       jobBackends,
       pgbenchBackends,
+      pgBackground,
       runner,
-      other: Math.max(0, machine - app - appBackends - jobBackends - pgbenchBackends - runner),
+      other: Math.max(0, machine - app - appBackends - jobBackends - pgbenchBackends - pgBackground - runner),
       loadBefore,
       loadAfter: load(),
     };
@@ -114,4 +124,5 @@ export const fmtCpu = (w: CpuWindow) =>
   `CPU (cores): machine ${w.machine.toFixed(2)} = app ${w.app.toFixed(2)} + its PG backends ${w.appBackends.toFixed(2)} + ` +
   `pg-boss backends ${w.jobBackends.toFixed(2)} + ` +
   (w.pgbenchBackends > 0 ? `pgbench's PG backends ${w.pgbenchBackends.toFixed(2)} + ` : '') +
-  `load generator ${w.runner.toFixed(2)} + other ${w.other.toFixed(2)}; load average ${w.loadBefore} → ${w.loadAfter}`;
+  `PG background ${w.pgBackground.toFixed(2)} + load generator ${w.runner.toFixed(2)} + other ${w.other.toFixed(2)}; ` +
+  `load average ${w.loadBefore} → ${w.loadAfter}`;
