@@ -11,6 +11,7 @@ export interface GuardianRecord {
   timeZone: string;
   locale: Locale;
   calendarToken: string;
+  disabledAt: Date | null;
   createdAt: Date;
 }
 
@@ -45,10 +46,11 @@ interface GuardianRow {
   time_zone: string;
   locale: Locale;
   calendar_token: string;
+  disabled_at: Date | null;
   created_at: Date;
 }
 
-const COLUMNS = 'g.id, g.hub_id, g.display_name, g.phone, g.time_zone, g.locale, g.calendar_token, g.created_at';
+const COLUMNS = 'g.id, g.hub_id, g.display_name, g.phone, g.time_zone, g.locale, g.calendar_token, g.disabled_at, g.created_at';
 
 /**
  * Guardians the actor may see, as a condition over alias `g`: admins all; staff and counselors
@@ -174,6 +176,7 @@ function toRecord(row: GuardianRow): GuardianRecord {
     timeZone: row.time_zone,
     locale: row.locale,
     calendarToken: row.calendar_token,
+    disabledAt: row.disabled_at,
     createdAt: row.created_at,
   };
 }

@@ -189,6 +189,7 @@ function toDto(guardian: GuardianRecord, actor: Actor): GuardianDto {
     timeZone: guardian.timeZone,
     locale: guardian.locale,
     hubId: guardian.hubId,
+    disabled: guardian.disabledAt !== null,
     createdAt: guardian.createdAt.toISOString(),
   };
   if (actor.type === 'guardian' && actor.id === guardian.id) dto.calendarToken = guardian.calendarToken;

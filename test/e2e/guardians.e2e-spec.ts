@@ -76,6 +76,7 @@ describe('guardians and availability', () => {
         timeZone: 'Asia/Urumqi',
         locale: 'zh-CN',
         hubId: hubB.id,
+        disabled: false,
         createdAt: expect.any(String),
       });
       expect(response.body).not.toHaveProperty('calendarToken');
@@ -419,9 +420,11 @@ describe('guardians and availability', () => {
       await disable(target.id).expect(204);
       expect(await auditCount('guardian.disable', target.id)).toBe(1);
       // Staff still see (and can manage) a disabled guardian.
-      await t.http().get(`/api/v1/guardians/${target.id}`).set(...bearer(staffB.token)).expect(200);
+      const seen = await t.http().get(`/api/v1/guardians/${target.id}`).set(...bearer(staffB.token)).expect(200);
+      expect(seen.body.disabled).toBe(true);
 
       await enable(target.id).expect(204);
+      expect((await t.http().get(`/api/v1/guardians/${target.id}`).set(...bearer(staffB.token)).expect(200)).body.disabled).toBe(false);
       expect(await auditCount('guardian.enable', target.id)).toBe(1);
       await expectSignedOut(target.token);
       await requestCode(target.phone).expect(202);

@@ -20,7 +20,7 @@ export class CreateLinkDto {
 }
 
 export class RevokeLinkDto {
-  @ApiPropertyOptional({ minLength: 1, maxLength: 500, description: 'Kept in the audit log' })
+  @ApiPropertyOptional({ minLength: 1, maxLength: 500, description: 'Stored with the link (not in the append-only audit log, which records only that a reason was given)' })
   @Optional()
   @IsString()
   @Length(1, 500)

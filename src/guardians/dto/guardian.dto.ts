@@ -95,6 +95,7 @@ export class GuardianDto {
   @ApiProperty({ example: 'Asia/Shanghai' }) timeZone!: string;
   @ApiProperty({ enum: LOCALES }) locale!: Locale;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) hubId!: string | null;
+  @ApiProperty({ description: 'A disabled guardian cannot sign in and is not booked' }) disabled!: boolean;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiPropertyOptional({ description: 'Secret of the guardian’s calendar feed; only in answers to the guardian themself' })
   calendarToken?: string;
