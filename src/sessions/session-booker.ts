@@ -6,7 +6,7 @@ import { Clock } from '../common/clock';
 import { DomainError, ErrorCode, notFound } from '../common/errors/domain-error';
 import { SessionJobs } from '../reminders/session-jobs';
 import { SessionNotices } from '../reminders/session-notices';
-import { BookingContextLoader, LoadedBookingContext } from '../slots/booking-context.loader';
+import { assertCallAllowed, BookingContextLoader, LoadedBookingContext } from '../slots/booking-context.loader';
 import type { SessionKind } from './dto/session.dto';
 import { SessionRecord, SessionsRepository } from './sessions.repository';
 
@@ -69,20 +69,7 @@ export class SessionBooker {
       counselorId: parties.counselorId,
       excludeSessionId: options.excludeSessionId,
     });
-    // A guardian with no link to this child is, for this child, nobody: 404 like an unknown id.
-    if (loaded.linkStatus === null) throw notFound('Guardian');
-    if (loaded.linkStatus !== 'approved') {
-      throw new DomainError('LINK_NOT_APPROVED', `The link between this child and guardian is ${loaded.linkStatus}; only approved links may be booked`, {
-        linkStatus: loaded.linkStatus,
-      });
-    }
-    if (!loaded.videoCallConsent) {
-      throw new DomainError(
-        'CONSENT_REQUIRED',
-        `The guardian has no active consent covering "video_call" for this child; record the guardian's consent first`,
-        { scope: 'video_call', childId: parties.childId, guardianId: parties.guardianId },
-      );
-    }
+    assertCallAllowed(loaded);
     if (options.checkPeople !== false) {
       const supervisor = loaded.supervisor;
       if (!supervisor || supervisor.role !== 'hub_staff' || !supervisor.atHub || supervisor.disabled) {

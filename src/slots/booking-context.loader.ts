@@ -3,7 +3,7 @@ import type { BookingContext, CallKind, CallPlan, Interval, WeeklyRule } from '@
 import { type EntityManager, QueryFailedError } from 'typeorm';
 import type { Queryable } from '../children/child-scope';
 import { Clock } from '../common/clock';
-import { notFound } from '../common/errors/domain-error';
+import { DomainError, notFound } from '../common/errors/domain-error';
 
 export interface BookingContextRequest {
   childId: string;
@@ -43,6 +43,8 @@ export interface LoadedGuardian {
   displayName: string;
   timeZone: string;
   locale: 'zh-CN' | 'en';
+  /** An admin disabled the account: the guardian can neither sign in nor be booked. */
+  disabled: boolean;
 }
 
 /** A staff member named in the request, with the facts a caller needs to judge them. */
@@ -80,7 +82,7 @@ export interface LoadedBookingContext {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const NO_ID = '00000000-0000-0000-0000-000000000000';
 /** pg prepares a name once per connection; the text behind it never changes while the process runs. */
-const PREPARED_NAME = 'kinbridge_booking_context_v1';
+const PREPARED_NAME = 'kinbridge_booking_context';
 
 /**
  * Everything a slot search or a booking judges a time against, in ONE statement (one round
@@ -88,9 +90,10 @@ const PREPARED_NAME = 'kinbridge_booking_context_v1';
  * overlapping the window (padded by the buffer), the busy intervals of child, guardian,
  * supervisor and counselor in every hub, and the child's calls per ISO week (hub zone).
  *
- * Every session lookup is `<x>_id = $n AND tstzrange(...) && tstzrange(...) AND status <> 'cancelled'`,
- * which is exactly the shape of the exclusion constraints' partial GiST indexes, so the cost
- * depends on the sessions in the window, not on the size of the table.
+ * Every session lookup goes through an index on (<x>_id, time) restricted to live rows — the
+ * exclusion constraints' partial GiST indexes for people (`tstzrange(...) && tstzrange(...)`),
+ * a partial btree for stations — so the cost depends on the sessions in the window, not on the
+ * size of the table.
  *
  * Station busy intervals are reported as [starts_at, max(occupied_until − buffer, ends_at)):
  * the library pads them by the hub's current buffer on both sides, which then blocks exactly
@@ -158,7 +161,13 @@ export class BookingContextLoader {
       context,
       hub,
       child: { id: row.child_id, hubId: row.hub_id, displayName: row.child_display_name, counselorId: row.child_counselor_id, callPlan },
-      guardian: { id: row.guardian_id, displayName: row.guardian_display_name, timeZone: row.guardian_time_zone, locale: row.guardian_locale },
+      guardian: {
+        id: row.guardian_id,
+        displayName: row.guardian_display_name,
+        timeZone: row.guardian_time_zone,
+        locale: row.guardian_locale,
+        disabled: row.guardian_disabled,
+      },
       stations,
       linkStatus: row.link_status,
       videoCallConsent: row.video_call_consent,
@@ -191,6 +200,7 @@ interface LoaderRow {
   windows: [number, number, number][];
   link_status: 'pending' | 'approved' | 'revoked' | null;
   video_call_consent: boolean;
+  guardian_disabled: boolean;
   stations: { id: string; name: string; in_service: boolean; busy: Pair[] }[];
   child_busy: Pair[];
   guardian_busy: Pair[];
@@ -259,6 +269,9 @@ const personRow = (param: string) => `
 
 // $1 child, $2 guardian, $3 from, $4 to, $5 station?, $6 supervisor?, $7 counselor?, $8 excluded session (or the nil uuid).
 // A person is busy in whichever role they hold in another session (a counselor may also supervise).
+// Station sessions holding [starts_at, occupied_until) across [from, to + buffer) are read by a
+// btree range scan (sessions_station_live_starts_idx): a hold lasts at most 8 hours
+// (CHECK sessions_station_hold_bounded), so they all start after from − 8 h.
 export const BOOKING_CONTEXT_SQL = `
   SELECT c.id AS child_id, c.display_name AS child_display_name, c.counselor_id AS child_counselor_id,
          c.call_paused, c.call_max_per_week, c.call_mediated_only,
@@ -267,6 +280,7 @@ export const BOOKING_CONTEXT_SQL = `
          coalesce((SELECT json_agg(json_build_array(o.weekday, o.start_minute, o.end_minute) ORDER BY o.weekday, o.start_minute)
                      FROM hub_opening_hours o WHERE o.hub_id = h.id), '[]'::json) AS hours,
          g.id AS guardian_id, g.display_name AS guardian_display_name, g.time_zone AS guardian_time_zone, g.locale AS guardian_locale,
+         g.disabled_at IS NOT NULL AS guardian_disabled,
          coalesce((SELECT json_agg(json_build_array(a.weekday, a.start_minute, a.end_minute) ORDER BY a.weekday, a.start_minute)
                      FROM guardian_availability a WHERE a.guardian_id = g.id), '[]'::json) AS windows,
          (SELECT l.status FROM child_guardian_links l WHERE l.child_id = c.id AND l.guardian_id = g.id) AS link_status,
@@ -280,8 +294,9 @@ export const BOOKING_CONTEXT_SQL = `
                                               ORDER BY x.starts_at)
                                 FROM sessions x
                                WHERE x.station_id = s.id
-                                 AND tstzrange(x.starts_at, x.occupied_until, '[)')
-                                     && tstzrange($3::timestamptz, $4::timestamptz + make_interval(mins => h.buffer_minutes), '[)')
+                                 AND x.starts_at < $4::timestamptz + make_interval(mins => h.buffer_minutes)
+                                 AND x.starts_at > $3::timestamptz - interval '8 hours'
+                                 AND x.occupied_until > $3::timestamptz
                                  AND x.status <> 'cancelled' AND x.id <> $8::uuid), '[]'::json))
                     ORDER BY s.name, s.id)
              FROM stations s
@@ -311,3 +326,27 @@ export const BOOKING_CONTEXT_SQL = `
     JOIN hubs h ON h.id = c.hub_id
     LEFT JOIN guardians g ON g.id = $2::uuid
    WHERE c.id = $1::uuid`;
+
+/**
+ * The refusals that come before any time is judged, shared by slot search and booking so staff
+ * never see slots they could not book: link approved, guardian active, video_call consent.
+ */
+export function assertCallAllowed(loaded: LoadedBookingContext): void {
+  // A guardian with no link to this child is, for this child, nobody: 404 like an unknown id.
+  if (loaded.linkStatus === null) throw notFound('Guardian');
+  if (loaded.linkStatus !== 'approved') {
+    throw new DomainError('LINK_NOT_APPROVED', `The link between this child and guardian is ${loaded.linkStatus}; only approved links may be booked`, {
+      linkStatus: loaded.linkStatus,
+    });
+  }
+  if (loaded.guardian.disabled) {
+    throw new DomainError('CONFLICT', 'The guardian’s account is disabled; an admin must enable it before calls can be booked', { guardianDisabled: true });
+  }
+  if (!loaded.videoCallConsent) {
+    throw new DomainError(
+      'CONSENT_REQUIRED',
+      `The guardian has no active consent covering "video_call" for this child; record the guardian's consent first`,
+      { scope: 'video_call', childId: loaded.child.id, guardianId: loaded.guardian.id },
+    );
+  }
+}

@@ -5,7 +5,7 @@ import type { Actor } from '../common/auth/actor';
 import { DomainError, notFound } from '../common/errors/domain-error';
 import { ChildScope } from '../children/child-scope';
 import { Transactions } from '../database/transaction';
-import { BookingContextLoader, LoadedBookingContext, LoadedPerson } from './booking-context.loader';
+import { assertCallAllowed, BookingContextLoader, LoadedBookingContext, LoadedPerson } from './booking-context.loader';
 import { MAX_SEARCH_DAYS, MAX_SLOTS, parseInstantWithOffset, SlotQuery } from './dto/slot-query.dto';
 import { SlotDto, SlotListDto } from './dto/slot.dto';
 import { wallClockFormatter } from './wall-clock';
@@ -96,20 +96,7 @@ export class SlotsService {
 
   /** The refusals booking gives (SessionBooker.prepare), in the same order. */
   private assertBookable(loaded: LoadedBookingContext, guardianId: string): void {
-    // A guardian with no link to this child is, for this child, nobody: 404 like an unknown id.
-    if (loaded.linkStatus === null) throw notFound('Guardian');
-    if (loaded.linkStatus !== 'approved') {
-      throw new DomainError('LINK_NOT_APPROVED', `The link between this child and guardian is ${loaded.linkStatus}; only approved links may be booked`, {
-        linkStatus: loaded.linkStatus,
-      });
-    }
-    if (!loaded.videoCallConsent) {
-      throw new DomainError(
-        'CONSENT_REQUIRED',
-        `The guardian has no active consent covering "video_call" for this child; record the guardian's consent first`,
-        { scope: 'video_call', childId: loaded.child.id, guardianId },
-      );
-    }
+    assertCallAllowed(loaded);
     if (loaded.supervisor && !isHubStaff(loaded.supervisor)) throw notFound('Supervisor');
     if (loaded.counselor && !isHubCounselor(loaded.counselor)) throw notFound('Counselor');
     const station = loaded.stations.length === 1 ? loaded.stations[0] : undefined;

@@ -321,6 +321,18 @@ describe('sessions', () => {
         }
       });
 
+      it('answers 409 for a guardian an admin disabled, and books nothing', async () => {
+        const disabled = await t.factories.newGuardian({ hubId: world.hub.id });
+        await t.factories.newLink(world.child.id, disabled.id);
+        await t.factories.newConsent(world.child.id, disabled.id);
+        await t.factories.setAvailability(disabled.id, ALL_WEEK('00:00', '24:00'));
+        await t.db.query(`UPDATE guardians SET disabled_at = now() WHERE id = $1`, [disabled.id]);
+        const before = await sessionCount(world.child.id);
+        const response = await book(world.staff.token, bodyFor(world, { guardianId: disabled.id })).expect(409);
+        expect(response.body).toMatchObject({ code: 'CONFLICT', guardianDisabled: true });
+        expect(await sessionCount(world.child.id)).toBe(before);
+      });
+
       it('answers 409 CONSENT_REQUIRED without an active video_call consent (missing, other scope, withdrawn)', async () => {
         const noConsent = await t.factories.newGuardian({ hubId: world.hub.id });
         await t.factories.newLink(world.child.id, noConsent.id);

@@ -369,6 +369,14 @@ describe('GET /api/v1/slots', () => {
       expect((await load(utc('00:00'), utc('00:20'))).context.stations[0].busy).toHaveLength(0);
       // The people's sessions: no padding.
       expect((await load(utc('01:00'), utc('02:00'))).context.busy.child).toEqual([]);
+      // The station scan relies on a hold (call + buffer) of at most 8 hours, which the database enforces.
+      const y = await otherPair(w);
+      await expect(insertSession({ ...y, hubId: w.hub.id, stationId: a.id, start: utc('04:00'), end: utc('08:00'), bufferMinutes: 241 })).rejects.toMatchObject({
+        driverError: expect.objectContaining({ code: '23514', constraint: 'sessions_station_hold_bounded' }),
+      });
+      await insertSession({ ...y, hubId: w.hub.id, stationId: a.id, start: utc('04:00'), end: utc('08:00'), bufferMinutes: 240 });
+      expect((await load(utc('11:59'), utc('12:30'))).context.stations[0].busy).toEqual([{ start: ms(utc('04:00')), end: ms(utc('08:00')) }]);
+      expect((await load(utc('12:00'), utc('12:30'))).context.stations[0].busy).toEqual([]);
     });
 
     it('404 for an unknown child, guardian, supervisor or counselor, or a station outside the child’s hub', async () => {
