@@ -22,8 +22,10 @@ export type SendOptions = Pick<
 >;
 
 export interface WorkOptions {
-  /** Jobs fetched per poll and handled concurrently; each succeeds or fails on its own. */
+  /** Jobs fetched per poll; each succeeds or fails on its own. */
   batchSize?: number;
+  /** How many of a batch run at once (default: all); bounds the pool connections a worker holds. */
+  concurrency?: number;
 }
 
 /** How long a graceful stop waits for running jobs before failing them back to the queue. */
@@ -102,18 +104,21 @@ export class JobQueue implements OnModuleInit, OnModuleDestroy {
       queue,
       { batchSize: options.batchSize ?? 1, pollingIntervalSeconds: this.config.jobs.pollingIntervalSeconds, includeMetadata: true },
       async (jobs) => {
-        await Promise.all(
-          jobs.map(async (job) => {
-            try {
-              await handler({ id: job.id, queue, data: job.data, retryCount: job.retryCount, retryLimit: job.retryLimit });
-            } catch (error) {
-              const message = error instanceof Error ? error.message : String(error);
-              this.logger.warn(`job ${queue}/${job.id} failed (attempt ${job.retryCount + 1} of ${job.retryLimit + 1}): ${message}`);
-              // Fail only this job; pg-boss then completes the rest of the batch (it completes active jobs only).
-              await this.boss.fail(queue, job.id, { message });
-            }
-          }),
-        );
+        const concurrency = options.concurrency ?? jobs.length;
+        for (let first = 0; first < jobs.length; first += concurrency) {
+          await Promise.all(
+            jobs.slice(first, first + concurrency).map(async (job) => {
+              try {
+                await handler({ id: job.id, queue, data: job.data, retryCount: job.retryCount, retryLimit: job.retryLimit });
+              } catch (error) {
+                const message = error instanceof Error ? error.message : String(error);
+                this.logger.warn(`job ${queue}/${job.id} failed (attempt ${job.retryCount + 1} of ${job.retryLimit + 1}): ${message}`);
+                // Fail only this job; pg-boss then completes the rest of the batch (it completes active jobs only).
+                await this.boss.fail(queue, job.id, { message });
+              }
+            }),
+          );
+        }
       },
     );
   }

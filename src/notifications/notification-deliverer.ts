@@ -49,7 +49,7 @@ export class NotificationDeliverer implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.jobs.work('notification.deliver', (job) => this.deliver(job.data.notificationId), { batchSize: 5 });
+    await this.jobs.work('notification.deliver', (job) => this.deliver(job.data.notificationId), { batchSize: 50, concurrency: 4 });
     await this.jobs.work('notification.sweep', async () => {
       await this.sweep();
     });

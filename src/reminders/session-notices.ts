@@ -96,7 +96,7 @@ export class SessionNotices {
 
   private async toGuardian(tx: EntityManager, session: SessionFacts, template: TemplateName, extra: Record<string, string>): Promise<void> {
     await this.notifications.enqueue(tx, {
-      recipient: { type: 'guardian', id: session.guardianId },
+      recipient: { type: 'guardian', id: session.guardianId, locale: session.guardianLocale },
       template,
       params: {
         ...commonParams(session),
@@ -120,7 +120,7 @@ export class SessionNotices {
     for (const userId of recipients) {
       const locale = locales.get(userId) ?? 'zh-CN';
       await this.notifications.enqueue(tx, {
-        recipient: { type: 'user', id: userId },
+        recipient: { type: 'user', id: userId, locale },
         template,
         params: {
           ...commonParams(session),

@@ -63,6 +63,8 @@ export interface LoadResult {
   latency: { p50: number; p95: number; p99: number; max: number; mean: number };
   errors: number;
   samples: string[];
+  /** Requests slower than 50 ms per second of the run ("t+3s: 12"), the busiest seconds first. */
+  slowSeconds: string;
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -70,7 +72,22 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
-function summarize(latencies: number[], statuses: Record<string, number>, seconds: number, errors: number, samples: string[]): LoadResult {
+function slowSeconds(sink: Sink): string {
+  const perSecond = new Map<number, number>();
+  sink.latencies.forEach((ms, i) => {
+    if (ms <= 50) return;
+    const second = Math.floor((sink.arrivals[i] - ms) / 1000);
+    perSecond.set(second, (perSecond.get(second) ?? 0) + 1);
+  });
+  return [...perSecond]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 8)
+    .map(([second, n]) => `t+${second}s: ${n}`)
+    .join(', ');
+}
+
+function summarize(sink: Sink, seconds: number, errors: number): LoadResult {
+  const { latencies, statuses, samples } = sink;
   const sorted = [...latencies].sort((a, b) => a - b);
   const ok = statuses['201'] ?? 0;
   return {
@@ -88,6 +105,7 @@ function summarize(latencies: number[], statuses: Record<string, number>, second
     },
     errors,
     samples,
+    slowSeconds: slowSeconds(sink),
   };
 }
 
@@ -104,17 +122,21 @@ function instance(baseUrl: string, feed: RequestFeed, options: Partial<Autocanno
   const run = autocannon({ url: baseUrl, connections: 1, duration: 10, timeout: 30, ...options, requests });
   run.on('response', (_client, status, _bytes, ms) => {
     sink.latencies.push(ms);
+    sink.arrivals.push(performance.now() - sink.started);
     sink.statuses[status] = (sink.statuses[status] ?? 0) + 1;
   });
   return run;
 }
 
 interface Sink {
+  /** When each response arrived (ms since the phase started), to see whether slow ones cluster. */
+  arrivals: number[];
+  started: number;
   latencies: number[];
   statuses: Record<string, number>;
   samples: string[];
 }
-const newSink = (): Sink => ({ latencies: [], statuses: {}, samples: [] });
+const newSink = (): Sink => ({ arrivals: [], started: performance.now(), latencies: [], statuses: {}, samples: [] });
 
 /** Closed loop: `connections` keep one request each in flight for `seconds`. Finds the maximum rate. */
 export async function closedLoop(baseUrl: string, feed: RequestFeed, connections: number, seconds: number): Promise<LoadResult> {
@@ -122,7 +144,7 @@ export async function closedLoop(baseUrl: string, feed: RequestFeed, connections
   const started = performance.now();
   const result = await instance(baseUrl, feed, { connections, duration: seconds }, sink);
   const elapsed = (performance.now() - started) / 1000;
-  return summarize(sink.latencies, sink.statuses, Math.min(elapsed, result.duration || elapsed), result.errors + result.timeouts, sink.samples);
+  return summarize(sink, Math.min(elapsed, result.duration || elapsed), result.errors + result.timeouts);
 }
 
 /**
@@ -140,7 +162,7 @@ export async function fixedRate(baseUrl: string, feed: RequestFeed, rate: number
     sink,
   );
   const elapsed = (performance.now() - started) / 1000;
-  return summarize(sink.latencies, sink.statuses, Math.min(elapsed, result.duration || elapsed), result.errors + result.timeouts, sink.samples);
+  return summarize(sink, Math.min(elapsed, result.duration || elapsed), result.errors + result.timeouts);
 }
 
 /**
@@ -161,7 +183,7 @@ export async function fixedRateSmoothed(baseUrl: string, feed: RequestFeed, rate
   const results = await Promise.all(runs);
   const elapsed = (performance.now() - started) / 1000 - 1000 / count / 1000;
   const errors = results.reduce((acc, r) => acc + r.errors + r.timeouts, 0);
-  return summarize(sink.latencies, sink.statuses, Math.min(elapsed, seconds), errors, sink.samples);
+  return summarize(sink, Math.min(elapsed, seconds), errors);
 }
 
 export const fmtLatency = (r: LoadResult) =>

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import type { Client } from 'pg';
 
@@ -23,6 +23,25 @@ function processTicks(pid: number): number {
   } catch {
     return 0;
   }
+}
+
+/** CPU ticks of every process on the machine, with a short name. */
+function allProcesses(): Map<number, { ticks: number; name: string }> {
+  const out = new Map<number, { ticks: number; name: string }>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const pid = Number(entry);
+    const ticks = processTicks(pid);
+    if (ticks === 0) continue;
+    let name = '';
+    try {
+      name = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim().slice(0, 90);
+    } catch {
+      // gone
+    }
+    out.set(pid, { ticks, name });
+  }
+  return out;
 }
 
 /**
@@ -55,6 +74,8 @@ export interface CpuWindow {
   /** PostgreSQL's background processes (WAL writer, checkpointer, autovacuum …), for all databases. */
   pgBackground: number;
   runner: number;
+  /** The busiest processes that are not part of the benchmark (other people's work), cores each. */
+  others: { name: string; cores: number }[];
   /** Everything else on the machine: other engineers' work, PostgreSQL's own background processes, pgbench. */
   other: number;
   loadBefore: string;
@@ -72,6 +93,7 @@ export function startCpuWindow(pids: { app?: number; listBackends: () => Promise
   const a0 = pids.app ? processTicks(pids.app) : 0;
   const r0 = process.cpuUsage();
   const loadBefore = load();
+  const before = allProcesses();
   const seen = { app: new Map<number, { first: number; last: number }>(), jobs: new Map<number, { first: number; last: number }>(), pgbench: new Map<number, { first: number; last: number }>(), background: new Map<number, { first: number; last: number }>() };
   let initial = true;
   const sample = async () => {
@@ -104,6 +126,14 @@ export function startCpuWindow(pids: { app?: number; listBackends: () => Promise
     const pgbenchBackends = perSecond(total(seen.pgbench));
     const pgBackground = perSecond(total(seen.background));
     const runner = (r1.user + r1.system) / 1e6 / seconds;
+    const ours = new Set<number>([process.pid, ...(pids.app ? [pids.app] : [])]);
+    for (const map of Object.values(seen)) for (const pid of map.keys()) ours.add(pid);
+    const others = [...allProcesses()]
+      .filter(([pid]) => !ours.has(pid))
+      .map(([pid, p]) => ({ name: p.name || `pid ${pid}`, cores: perSecond(p.ticks - (before.get(pid)?.ticks ?? 0)) }))
+      .filter((p) => p.cores >= 0.05)
+      .sort((a, b) => b.cores - a.cores)
+      .slice(0, 3);
     return {
       seconds,
       machine,
@@ -113,6 +143,7 @@ export function startCpuWindow(pids: { app?: number; listBackends: () => Promise
       pgbenchBackends,
       pgBackground,
       runner,
+      others,
       other: Math.max(0, machine - app - appBackends - jobBackends - pgbenchBackends - pgBackground - runner),
       loadBefore,
       loadAfter: load(),
@@ -125,4 +156,5 @@ export const fmtCpu = (w: CpuWindow) =>
   `pg-boss backends ${w.jobBackends.toFixed(2)} + ` +
   (w.pgbenchBackends > 0 ? `pgbench's PG backends ${w.pgbenchBackends.toFixed(2)} + ` : '') +
   `PG background ${w.pgBackground.toFixed(2)} + load generator ${w.runner.toFixed(2)} + other ${w.other.toFixed(2)}; ` +
-  `load average ${w.loadBefore} → ${w.loadAfter}`;
+  `load average ${w.loadBefore} → ${w.loadAfter}` +
+  (w.others.length ? `\n    busiest others: ${w.others.map((o) => `${o.cores.toFixed(2)} ${o.name}`).join('; ')}` : '');
