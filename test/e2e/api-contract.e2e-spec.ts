@@ -35,7 +35,9 @@ describe('API contract over every route', () => {
   let operations: { path: string; method: string; operation: Operation }[];
 
   beforeAll(async () => {
-    t = await startTestApp();
+    // Its own job schema: due jobs left by other test files (reminders, no-shows) must not run
+    // here and write rows while this file counts them.
+    t = await startTestApp({ env: { JOBS_SCHEMA: `pgboss_contract_${process.pid}` } });
     adminToken = (await t.factories.newAdmin()).token;
     document = (await t.http().get('/docs-json').expect(200)).body;
     operations = Object.entries(document.paths).flatMap(([path, byMethod]) =>

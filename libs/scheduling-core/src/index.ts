@@ -4,7 +4,7 @@ export type { Interval, WeeklyRule } from './types';
 export { type InputError, type InputErrorCode, INPUT_ERROR_CODES, SchedulingInputError } from './errors';
 export { expandWeeklyRules, parseWeeklyRule, validateWeeklyRules, isInputError } from './weekly-rules';
 export { mergeIntervals, intersect, subtract, overlaps } from './intervals';
-export { isValidTimeZone } from './zone';
+export { isValidTimeZone, timelineAround, type ZoneTimeline } from './zone';
 export {
   type CallPlan,
   type CallKind,

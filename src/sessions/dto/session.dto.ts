@@ -1,16 +1,7 @@
+import { SESSION_STATUSES, type SessionStatus } from '@app/call-lifecycle';
 import { ApiProperty } from '@nestjs/swagger';
 
-export const SESSION_STATUSES = [
-  'booked',
-  'checked_in',
-  'declined',
-  'in_call',
-  'completed',
-  'cancelled',
-  'no_show_guardian',
-  'no_show_child',
-] as const;
-export type SessionStatus = (typeof SESSION_STATUSES)[number];
+export { SESSION_STATUSES, type SessionStatus };
 
 export const SESSION_KINDS = ['supervised', 'mediated'] as const;
 export type SessionKind = (typeof SESSION_KINDS)[number];
