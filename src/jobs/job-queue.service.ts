@@ -40,6 +40,7 @@ export class JobQueue implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(JobQueue.name);
   private readonly boss: PgBoss;
   private starting?: Promise<void>;
+  private stopping = false;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -52,7 +53,11 @@ export class JobQueue implements OnModuleInit, OnModuleDestroy {
       max: 5,
     });
     // Without a listener an 'error' event would crash the process; pg-boss recovers by itself.
-    this.boss.on('error', (error: Error) => this.logger.error(`pg-boss: ${error.message}`, error.stack));
+    // Once a stop was asked for, a cut connection is part of shutting down (jobs are rows and
+    // survive), so it is a warning, not an error.
+    this.boss.on('error', (error: Error) =>
+      this.stopping ? this.logger.warn(`pg-boss while stopping: ${error.message}`) : this.logger.error(`pg-boss: ${error.message}`, error.stack),
+    );
   }
 
   onModuleInit(): Promise<void> {
@@ -62,6 +67,7 @@ export class JobQueue implements OnModuleInit, OnModuleDestroy {
   /** Runs before TypeORM closes its pool (onApplicationShutdown), so running handlers can finish. */
   async onModuleDestroy(): Promise<void> {
     if (!this.starting) return;
+    this.stopping = true;
     await this.starting.catch(() => undefined);
     await this.boss.stop({ graceful: true, timeout: STOP_TIMEOUT_MS, wait: true });
   }
