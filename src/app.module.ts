@@ -45,7 +45,8 @@ export class AppModule {
           url: databaseUrl,
           autoLoadEntities: true,
           synchronize: false,
-          extra: { max: 20, connectionTimeoutMillis: 5000 },
+          // A request waits at most 10 s for a free connection, then gets a 503 with Retry-After.
+          extra: { max: 20, connectionTimeoutMillis: 10_000 },
         }),
         // The override joins CommonModule's own providers (dynamic providers come after the static ones and
         // win): a global override on AppModule would lose, as CommonModule is registered as global first.

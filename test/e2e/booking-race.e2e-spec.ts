@@ -107,7 +107,7 @@ describe('booking race', () => {
     try {
       await gate.query(`SELECT 1 FROM stations WHERE id = $1 FOR UPDATE`, [stationId]);
       const pending = Promise.all(racers.map((racer) => book(racer, randomUUID(), slot)));
-      // Not for long: requests queued for a pool connection give up after 5 s.
+      // Not for long: requests queued for a pool connection give up after 10 s.
       for (let attempt = 0; attempt < 100 && waiting < 5; attempt++) {
         await new Promise((resolve) => setTimeout(resolve, 10));
         waiting = await lockWaiters();
