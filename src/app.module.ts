@@ -72,9 +72,6 @@ export class AppModule {
         SlotsModule,
         SessionsModule,
       ],
-      providers: replaced,
-      exports: replaced,
-      global: replaced.length > 0,
     };
   }
 }

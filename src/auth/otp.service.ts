@@ -62,7 +62,7 @@ export class OtpService {
       const code = generateOtp();
       await this.otps.replace(tx, phone, hashOtp(this.secret, phone, code), now, now.plus({ minutes: OTP_TTL_MINUTES }));
       await this.notifications.enqueue(tx, {
-        recipient: { type: 'guardian', id: guardian.id },
+        recipient: { type: 'guardian', id: guardian.id, locale: guardian.locale },
         template: 'otp_code',
         params: { code, minutes: String(OTP_TTL_MINUTES) },
       });

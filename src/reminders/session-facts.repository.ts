@@ -1,17 +1,10 @@
+import type { SessionStatus } from '@app/call-lifecycle';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Locale } from '../notifications/templates';
 import { NO_SHOW_AFTER } from './session-jobs';
 
-export type SessionStatus =
-  | 'booked'
-  | 'checked_in'
-  | 'declined'
-  | 'in_call'
-  | 'completed'
-  | 'cancelled'
-  | 'no_show_guardian'
-  | 'no_show_child';
+export type { SessionStatus };
 
 /** A session with everything a notice or a reminder says about it, read in one query. */
 export interface SessionFacts {

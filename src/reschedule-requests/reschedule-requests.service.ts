@@ -1,14 +1,15 @@
 import { Injectable } from '@nestjs/common';
+import { DateTime } from 'luxon';
 import type { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Actor, canSeeHub } from '../common/auth/actor';
 import { Clock } from '../common/clock';
 import { DomainError, notFound } from '../common/errors/domain-error';
 import { offsetOf, Page, pageOf } from '../common/pagination';
+import { parseIsoInstant } from '../common/validation/field-rules';
 import { Transactions } from '../database/transaction';
 import { SessionNotices } from '../reminders/session-notices';
 import { SessionsService } from '../sessions/sessions.service';
-import { parseInstantWithOffset } from '../slots/dto/slot-query.dto';
 import {
   ApproveRescheduleRequestDto,
   CreateRescheduleRequestDto,
@@ -16,7 +17,7 @@ import {
   RescheduleRequestDto,
   RescheduleRequestQuery,
 } from './dto/reschedule-request.dto';
-import { pendingError, RescheduleRequestRecord, RescheduleRequestRepository } from './reschedule-request.repository';
+import { RescheduleRequestRecord, RescheduleRequestRepository } from './reschedule-request.repository';
 
 /**
  * A guardian asks to move a booked session; the hub approves (the session is rescheduled under
@@ -35,7 +36,8 @@ export class RescheduleRequestsService {
   ) {}
 
   create(actor: Actor, sessionId: string, input: CreateRescheduleRequestDto): Promise<RescheduleRequestDto> {
-    const proposed = input.proposedStartsAt === undefined ? null : parseInstantWithOffset(input.proposedStartsAt);
+    const proposedMs = input.proposedStartsAt === undefined ? null : parseIsoInstant(input.proposedStartsAt);
+    const proposed = proposedMs === null ? null : DateTime.fromMillis(proposedMs);
     const note = input.note ? input.note : null;
     return this.transactions.run(async (tx) => {
       const session = await this.requests.findGuardianSession(tx, actor.id, sessionId);
@@ -50,7 +52,6 @@ export class RescheduleRequestsService {
       if (proposed && proposed.toMillis() === session.startsAt.getTime()) {
         throw invalidField('proposedStartsAt', 'proposedStartsAt is the session’s current start');
       }
-      if (await this.requests.hasPending(tx, sessionId)) throw pendingError();
 
       const id = await this.requests.insert(tx, {
         sessionId,
@@ -171,16 +172,6 @@ function assertPending(request: RescheduleRequestRecord): void {
   if (request.status !== 'pending') {
     throw new DomainError('INVALID_TRANSITION', `The request is already ${request.status}`, { currentStatus: request.status });
   }
-}
-
-function readEvent(request: RescheduleRequestRecord) {
-  return {
-    action: 'reschedule_request.read',
-    objectType: 'reschedule_request',
-    objectId: request.id,
-    childId: request.childId,
-    hubId: request.hubId,
-  };
 }
 
 function invalidField(field: string, message: string): DomainError {

@@ -6,7 +6,7 @@ import { Clock } from '../common/clock';
 import { DomainError, ErrorCode, notFound } from '../common/errors/domain-error';
 import { SessionJobs } from '../reminders/session-jobs';
 import { SessionNotices } from '../reminders/session-notices';
-import { assertCallAllowed, BookingContextLoader, LoadedBookingContext } from '../slots/booking-context.loader';
+import { assertCallAllowed, assertInService, assertPerson, BookingContextLoader, LoadedBookingContext } from '../slots/booking-context.loader';
 import type { SessionKind } from './dto/session.dto';
 import { SessionRecord, SessionsRepository } from './sessions.repository';
 
@@ -71,23 +71,13 @@ export class SessionBooker {
     });
     assertCallAllowed(loaded);
     if (options.checkPeople !== false) {
-      const supervisor = loaded.supervisor;
-      if (!supervisor || supervisor.role !== 'hub_staff' || !supervisor.atHub || supervisor.disabled) {
-        throw new DomainError('NOT_FOUND', 'Supervisor was not found: supervisorId must be an active hub staff member of the child’s hub');
-      }
-      if (parties.counselorId !== undefined) {
-        const counselor = loaded.counselor;
-        if (!counselor || counselor.role !== 'counselor' || !counselor.atHub || counselor.disabled) {
-          throw new DomainError('NOT_FOUND', 'Counselor was not found: counselorId must be an active counselor of the child’s hub');
-        }
-      }
+      assertPerson(loaded.supervisor, 'hub_staff');
+      if (parties.counselorId !== undefined) assertPerson(loaded.counselor, 'counselor');
     }
     if (parties.stationId !== undefined) {
       const station = loaded.stations.find((s) => s.id === parties.stationId);
       if (!station) throw notFound('Station');
-      if (!station.inService) {
-        throw new DomainError('STATION_OUT_OF_SERVICE', `Station "${station.name}" is out of service`, { stationId: station.id });
-      }
+      assertInService(station);
     }
     return { parties, loaded };
   }

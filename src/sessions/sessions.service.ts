@@ -145,67 +145,65 @@ export class SessionsService {
         errors: [{ field: 'startsAt', messages: ['startsAt must be an ISO 8601 date-time with an offset'] }],
       });
     }
-    {
-      const current = await this.sessions.findVisible(tx, actor, sessionId, { lock: true });
-      if (!current) throw notFound('Session');
-      if (current.status !== 'booked') {
-        throw new DomainError('INVALID_TRANSITION', `Only a booked session can be rescheduled; this one is ${current.status}`, {
-          currentStatus: current.status,
-        });
-      }
-      const start = requestedStart ?? current.startsAt.getTime();
-      const duration = input.durationMinutes ?? Math.round((current.endsAt.getTime() - current.startsAt.getTime()) / MINUTE_MS);
-      const end = start + duration * MINUTE_MS;
-      const unchanged =
-        start === current.startsAt.getTime() && end === current.endsAt.getTime() && (input.stationId ?? current.stationId) === current.stationId;
-      if (unchanged) {
-        const dto = toSessionDto(current);
-        await this.auditRead(tx, dto, 'reschedule_unchanged');
-        return dto;
-      }
-
-      const call = await this.booker.prepare(
-        tx,
-        {
-          childId: current.childId,
-          guardianId: current.guardianId,
-          kind: current.kind,
-          stationId: input.stationId,
-          supervisorId: current.supervisorId,
-          counselorId: current.counselorId ?? undefined,
-        },
-        { from: start, to: end },
-        // The people were checked when it was booked; a supervisor who has since moved hubs does not block a move.
-        { excludeSessionId: current.id, checkPeople: false },
-      );
-      const context = input.stationId === undefined ? preferStation(call.loaded.context, current.stationId) : call.loaded.context;
-      const verdict = this.booker.judge(context, start, end, input.stationId);
-      if (!verdict.ok) throw verdict.error;
-
-      const moved = await this.sessions.reschedule(tx, current, {
-        stationId: verdict.stationId,
-        startsAt: new Date(start),
-        endsAt: new Date(end),
-        occupiedUntil: new Date(end + call.loaded.hub.bufferMinutes * MINUTE_MS),
-        now: this.clock.now().toJSDate(),
+    const current = await this.sessions.findVisible(tx, actor, sessionId, { lock: true });
+    if (!current) throw notFound('Session');
+    if (current.status !== 'booked') {
+      throw new DomainError('INVALID_TRANSITION', `Only a booked session can be rescheduled; this one is ${current.status}`, {
+        currentStatus: current.status,
       });
-      if (!moved) throw stationOutOfService(verdict.stationId);
-      await this.audit.record(tx, {
-        action: 'session.reschedule',
-        objectType: 'session',
-        objectId: moved.id,
-        childId: moved.childId,
-        hubId: moved.hubId,
-        details: {
-          from: { startsAt: current.startsAt.toISOString(), endsAt: current.endsAt.toISOString(), stationId: current.stationId },
-          to: { startsAt: moved.startsAt.toISOString(), endsAt: moved.endsAt.toISOString(), stationId: moved.stationId },
-          sequence: moved.sequence,
-        },
-      });
-      await this.notices.rescheduled(tx, moved.id, current.startsAt);
-      await this.jobs.scheduleFor(tx, { id: moved.id, startsAt: moved.startsAt });
-      return toSessionDto(moved);
     }
+    const start = requestedStart ?? current.startsAt.getTime();
+    const duration = input.durationMinutes ?? Math.round((current.endsAt.getTime() - current.startsAt.getTime()) / MINUTE_MS);
+    const end = start + duration * MINUTE_MS;
+    const unchanged =
+      start === current.startsAt.getTime() && end === current.endsAt.getTime() && (input.stationId ?? current.stationId) === current.stationId;
+    if (unchanged) {
+      const dto = toSessionDto(current);
+      await this.auditRead(tx, dto, 'reschedule_unchanged');
+      return dto;
+    }
+
+    const call = await this.booker.prepare(
+      tx,
+      {
+        childId: current.childId,
+        guardianId: current.guardianId,
+        kind: current.kind,
+        stationId: input.stationId,
+        supervisorId: current.supervisorId,
+        counselorId: current.counselorId ?? undefined,
+      },
+      { from: start, to: end },
+      // The people were checked when it was booked; a supervisor who has since moved hubs does not block a move.
+      { excludeSessionId: current.id, checkPeople: false },
+    );
+    const context = input.stationId === undefined ? preferStation(call.loaded.context, current.stationId) : call.loaded.context;
+    const verdict = this.booker.judge(context, start, end, input.stationId);
+    if (!verdict.ok) throw verdict.error;
+
+    const moved = await this.sessions.reschedule(tx, current, {
+      stationId: verdict.stationId,
+      startsAt: new Date(start),
+      endsAt: new Date(end),
+      occupiedUntil: new Date(end + call.loaded.hub.bufferMinutes * MINUTE_MS),
+      now: this.clock.now().toJSDate(),
+    });
+    if (!moved) throw stationOutOfService(verdict.stationId);
+    await this.audit.record(tx, {
+      action: 'session.reschedule',
+      objectType: 'session',
+      objectId: moved.id,
+      childId: moved.childId,
+      hubId: moved.hubId,
+      details: {
+        from: { startsAt: current.startsAt.toISOString(), endsAt: current.endsAt.toISOString(), stationId: current.stationId },
+        to: { startsAt: moved.startsAt.toISOString(), endsAt: moved.endsAt.toISOString(), stationId: moved.stationId },
+        sequence: moved.sequence,
+      },
+    });
+    await this.notices.rescheduled(tx, moved.id, current.startsAt);
+    await this.jobs.scheduleFor(tx, { id: moved.id, startsAt: moved.startsAt });
+    return toSessionDto(moved);
   }
 
   /** booked | checked_in → cancelled, with the reason sent to every party. */

@@ -350,3 +350,15 @@ export function assertCallAllowed(loaded: LoadedBookingContext): void {
     );
   }
 }
+
+/** A named supervisor or counselor counts only as an active member of that role at the child's hub. */
+export function assertPerson(person: LoadedPerson | undefined, role: 'hub_staff' | 'counselor'): void {
+  if (person && !person.disabled && person.role === role && person.atHub) return;
+  throw notFound(role === 'hub_staff' ? 'Supervisor' : 'Counselor');
+}
+
+export function assertInService(station: LoadedStation): void {
+  if (!station.inService) {
+    throw new DomainError('STATION_OUT_OF_SERVICE', `Station "${station.name}" is out of service`, { stationId: station.id });
+  }
+}

@@ -5,8 +5,9 @@ import type { Actor } from '../common/auth/actor';
 import { DomainError, notFound } from '../common/errors/domain-error';
 import { ChildScope } from '../children/child-scope';
 import { Transactions } from '../database/transaction';
-import { assertCallAllowed, BookingContextLoader, LoadedBookingContext, LoadedPerson } from './booking-context.loader';
-import { MAX_SEARCH_DAYS, MAX_SLOTS, parseInstantWithOffset, SlotQuery } from './dto/slot-query.dto';
+import { assertCallAllowed, assertInService, assertPerson, BookingContextLoader, LoadedBookingContext } from './booking-context.loader';
+import { parseIsoInstant } from '../common/validation/field-rules';
+import { MAX_SEARCH_DAYS, MAX_SLOTS, SlotQuery } from './dto/slot-query.dto';
 import { SlotDto, SlotListDto } from './dto/slot.dto';
 import { wallClockFormatter } from './wall-clock';
 
@@ -28,8 +29,8 @@ export class SlotsService {
 
   search(actor: Actor, query: SlotQuery): Promise<SlotListDto> {
     // The DTO has validated both; a null here would be a bug, reported as the field.
-    const from = parseInstantWithOffset(query.from)?.toMillis();
-    const to = parseInstantWithOffset(query.to)?.toMillis();
+    const from = parseIsoInstant(query.from) ?? undefined;
+    const to = parseIsoInstant(query.to) ?? undefined;
     if (from === undefined) throw invalid('from', 'from must be an ISO 8601 date-time with an offset');
     if (to === undefined) throw invalid('to', 'to must be an ISO 8601 date-time with an offset');
     if (to <= from) throw invalid('to', 'to must be after from');
@@ -63,7 +64,7 @@ export class SlotsService {
         supervisorId,
         counselorId,
       });
-      this.assertBookable(loaded, query.guardianId);
+      this.assertBookable(loaded);
 
       const result = findSlots({ ...loaded.context, from, to, durationMinutes: query.durationMinutes });
       if (!result.ok) {
@@ -95,14 +96,11 @@ export class SlotsService {
   }
 
   /** The refusals booking gives (SessionBooker.prepare), in the same order. */
-  private assertBookable(loaded: LoadedBookingContext, guardianId: string): void {
+  private assertBookable(loaded: LoadedBookingContext): void {
     assertCallAllowed(loaded);
-    if (loaded.supervisor && !isHubStaff(loaded.supervisor)) throw notFound('Supervisor');
-    if (loaded.counselor && !isHubCounselor(loaded.counselor)) throw notFound('Counselor');
-    const station = loaded.stations.length === 1 ? loaded.stations[0] : undefined;
-    if (station && !station.inService) {
-      throw new DomainError('STATION_OUT_OF_SERVICE', `Station "${station.name}" is out of service`, { stationId: station.id });
-    }
+    if (loaded.supervisor) assertPerson(loaded.supervisor, 'hub_staff');
+    if (loaded.counselor) assertPerson(loaded.counselor, 'counselor');
+    if (loaded.stations.length === 1) assertInService(loaded.stations[0]);
   }
 
   private toList(loaded: LoadedBookingContext, slots: Slot[], truncated: boolean, blockedBy: NoSlotsReason | null): SlotListDto {
@@ -127,8 +125,6 @@ export class SlotsService {
   }
 }
 
-const isHubStaff = (p: LoadedPerson) => !p.disabled && p.role === 'hub_staff' && p.atHub;
-const isHubCounselor = (p: LoadedPerson) => !p.disabled && p.role === 'counselor' && p.atHub;
 
 function invalid(field: string, message: string): DomainError {
   return new DomainError('VALIDATION_FAILED', 'One or more fields are invalid', { errors: [{ field, messages: [message] }] });

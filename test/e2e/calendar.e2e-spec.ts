@@ -43,7 +43,6 @@ describe('guardian calendar feed', () => {
   let otherGuardian: GuardianRow;
   let childId: string;
   let childName: string;
-  let hubName: string;
   let sessions: { past: { id: string; startsAt: Date; endsAt: Date }; future: { id: string; startsAt: Date }; old: { id: string } };
 
   const feedPath = (guardianId = guardian.id) => `/api/v1/guardians/${guardianId}/calendar.ics`;
@@ -65,7 +64,6 @@ describe('guardian calendar feed', () => {
     t = await startTestApp({ clock: new FixedClock(NOW) });
     const f = t.factories;
     hub = await f.newHub({ name: 'Sunny Hill, Room 2; East', minimumNoticeMinutes: 0 });
-    hubName = hub.name;
     stations = [await f.newStation(hub.id), await f.newStation(hub.id)];
     staff = await f.newUser('hub_staff', [hub.id]);
     counselor = await f.newUser('counselor', [hub.id]);

@@ -1,23 +1,9 @@
-import { E164_PATTERN, IsIanaZone, NotBlank, Optional, PhoneRules } from '../../common/validation/field-rules';
-import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IANAZone } from 'luxon';
-import {
-  IsIn,
-  IsPhoneNumber,
-  IsString,
-  IsUUID,
-  Length,
-  Matches,
-  MaxLength,
-  registerDecorator,
-  ValidateIf,
-  ValidationOptions,
-} from 'class-validator';
+import { IsIn, IsString, IsUUID, Length, MaxLength } from 'class-validator';
 import { PageQuery } from '../../common/pagination';
+import { E164_PATTERN, IsIanaZone, NotBlank, Optional, PhoneRules } from '../../common/validation/field-rules';
 import { LOCALES, type Locale } from '../../notifications/templates';
 
-/** E.164: a plus, a country code not starting with 0, 7–15 digits in all; nothing else (no spaces). */
 export class CreateGuardianDto {
   @ApiProperty({ minLength: 1, maxLength: 200, example: '王芳' })
   @IsString()

@@ -1,9 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { PageQuery } from '../../common/pagination';
-import { Optional, Trim } from '../../common/validation/field-rules';
+import { IsIsoInstant, Optional, Trim } from '../../common/validation/field-rules';
 import { SESSION_STATUSES } from '../../sessions/dto/session.dto';
-import { IsInstantWithOffset } from '../../slots/dto/slot-query.dto';
 
 export const RESCHEDULE_REQUEST_STATUSES = ['pending', 'approved', 'declined', 'withdrawn'] as const;
 export type RescheduleRequestStatus = (typeof RESCHEDULE_REQUEST_STATUSES)[number];
@@ -18,7 +17,7 @@ export class CreateRescheduleRequestDto {
   })
   @Optional()
   @IsString()
-  @IsInstantWithOffset()
+  @IsIsoInstant()
   proposedStartsAt?: string;
 
   @ApiPropertyOptional({ maxLength: NOTE_MAX, example: 'My shift changed to nights this week' })
@@ -37,7 +36,7 @@ export class ApproveRescheduleRequestDto {
   })
   @Optional()
   @IsString()
-  @IsInstantWithOffset()
+  @IsIsoInstant()
   startsAt?: string;
 }
 

@@ -1,10 +1,11 @@
+import { MAX_SERIES_COUNT } from '@app/scheduling-core';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsString, Matches, Max, Min } from 'class-validator';
 import { LocalSpanDto, SessionDto } from './session.dto';
 import { CallPartiesDto } from './session-input.dto';
 import { IsCalendarDate, Optional } from '../../common/validation/field-rules';
 
-export const MAX_SERIES_OCCURRENCES = 26;
+export const MAX_SERIES_OCCURRENCES = MAX_SERIES_COUNT;
 
 export class CreateSeriesDto extends CallPartiesDto {
   @ApiProperty({ minimum: 1, maximum: 7, example: 7, description: 'ISO weekday in the hub’s zone: 1 = Monday … 7 = Sunday' })

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import type { Client } from 'pg';
@@ -277,7 +278,11 @@ export async function runPgbench(options: {
     options.scriptFile,
     options.databaseUrl,
   ];
-  const child = spawn(process.env.PGBENCH ?? '/usr/bin/pgbench', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const pgbench = process.env.PGBENCH ?? '/usr/bin/pgbench';
+  if (!existsSync(pgbench)) {
+    throw new Error(`${pgbench} not found: the booking benchmark compares with pgbench (apt install postgresql-client, or set PGBENCH)`);
+  }
+  const child = spawn(pgbench, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
