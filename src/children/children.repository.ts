@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { DateTime } from 'luxon';
 import type { Actor } from '../common/auth/actor';
 import { Queryable, visibleChildrenCondition } from './child-scope';
+import { escapeLike } from '../database/sql-like';
 
 export interface Caregiver {
   name: string;
@@ -188,6 +189,3 @@ function toRecord(row: ChildRow): ChildRecord {
   };
 }
 
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
-}

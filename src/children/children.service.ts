@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
 import { Actor, canSeeHub } from '../common/auth/actor';
 import { Clock } from '../common/clock';
-import { DomainError, notFound } from '../common/errors/domain-error';
+import { invalidField, DomainError, notFound } from '../common/errors/domain-error';
 import { offsetOf, Page, pageOf } from '../common/pagination';
 import { Transactions } from '../database/transaction';
 import { ageOn, todayIn } from './child-age';
@@ -200,13 +200,13 @@ export class ChildrenService {
   /** Not in the future and under 18, both judged on today's date in the hub's zone. */
   private checkBirthDate(birthDate: string, zone: string): void {
     const today = todayIn(this.clock.now(), zone);
-    if (birthDate > today) throw fieldError('birthDate', `birthDate must not be in the future (today is ${today} at the hub)`);
-    if (ageOn(birthDate, today) >= ADULT_AGE) throw fieldError('birthDate', `birthDate must be that of a child under ${ADULT_AGE}`);
+    if (birthDate > today) throw invalidField('birthDate', `birthDate must not be in the future (today is ${today} at the hub)`);
+    if (ageOn(birthDate, today) >= ADULT_AGE) throw invalidField('birthDate', `birthDate must be that of a child under ${ADULT_AGE}`);
   }
 
   private async checkCounselor(tx: Queryable, counselorId: string, hubId: string): Promise<void> {
     if (!(await this.children.isCounselorOfHub(tx, counselorId, hubId))) {
-      throw fieldError('counselorId', 'counselorId must be an active counselor assigned to the child’s hub');
+      throw invalidField('counselorId', 'counselorId must be an active counselor assigned to the child’s hub');
     }
   }
 }
@@ -216,6 +216,3 @@ function structured(plan: CallPlan): Omit<CallPlan, 'adviceForParent'> {
   return { paused: plan.paused, maxCallsPerWeek: plan.maxCallsPerWeek, mediatedOnly: plan.mediatedOnly };
 }
 
-function fieldError(field: string, message: string): DomainError {
-  return new DomainError('VALIDATION_FAILED', 'One or more fields are invalid', { errors: [{ field, messages: [message] }] });
-}

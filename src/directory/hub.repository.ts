@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import type { WeeklyInterval } from '../common/weekly-rules';
+import { escapeLike } from '../database/sql-like';
 
 export interface Hub {
   id: string;
@@ -113,7 +114,6 @@ export class HubRepository {
 }
 
 /** `q` is matched literally: % and _ typed by a user are not wildcards. */
-export const escapeLike = (text: string): string => text.replace(/[\\%_]/g, '\\$&');
 
 function toHub(row: Record<string, unknown>): Hub {
   return {

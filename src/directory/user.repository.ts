@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import type { StaffRole } from '../common/auth/actor';
 import type { Locale } from '../notifications/templates';
-import { escapeLike } from './hub.repository';
+import { escapeLike } from '../database/sql-like';
 
 /** A staff account as the API shows it: never the password hash. */
 export interface User {

@@ -4,7 +4,7 @@ import { AuditService } from '../audit/audit.service';
 import { Actor, isAdmin } from '../common/auth/actor';
 import { revokeAccessTokens } from '../common/auth/token-version';
 import { Clock } from '../common/clock';
-import { DomainError, notFound } from '../common/errors/domain-error';
+import { invalidField, DomainError, notFound } from '../common/errors/domain-error';
 import { offsetOf, Page, pageOf } from '../common/pagination';
 import { toWeeklyRules, validateWeeklyRules } from '../common/weekly-rules';
 import { Transactions } from '../database/transaction';
@@ -175,9 +175,7 @@ export class GuardiansService {
     }
     if (actor.hubIds.length === 1) return actor.hubIds[0];
     if (actor.hubIds.length === 0) throw new DomainError('FORBIDDEN', 'You are not assigned to a hub');
-    throw new DomainError('VALIDATION_FAILED', 'One or more fields are invalid', {
-      errors: [{ field: 'hubId', messages: ['hubId is required when you work in several hubs'] }],
-    });
+    throw invalidField('hubId', 'hubId is required when you work in several hubs');
   }
 }
 

@@ -4,7 +4,7 @@ import type { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Actor, canSeeHub } from '../common/auth/actor';
 import { Clock } from '../common/clock';
-import { DomainError, notFound } from '../common/errors/domain-error';
+import { invalidField, DomainError, notFound } from '../common/errors/domain-error';
 import { offsetOf, Page, pageOf } from '../common/pagination';
 import { parseIsoInstant } from '../common/validation/field-rules';
 import { Transactions } from '../database/transaction';
@@ -174,9 +174,6 @@ function assertPending(request: RescheduleRequestRecord): void {
   }
 }
 
-function invalidField(field: string, message: string): DomainError {
-  return new DomainError('VALIDATION_FAILED', 'One or more fields are invalid', { errors: [{ field, messages: [message] }] });
-}
 
 function toDto(request: RescheduleRequestRecord): RescheduleRequestDto {
   return {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { findSlots, type NoSlotsReason, type Slot } from '@app/scheduling-core';
 import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../common/auth/actor';
-import { DomainError, notFound } from '../common/errors/domain-error';
+import { invalidField, DomainError, notFound } from '../common/errors/domain-error';
 import { ChildScope } from '../children/child-scope';
 import { Transactions } from '../database/transaction';
 import { assertCallAllowed, assertInService, assertPerson, BookingContextLoader, LoadedBookingContext } from './booking-context.loader';
@@ -31,10 +31,10 @@ export class SlotsService {
     // The DTO has validated both; a null here would be a bug, reported as the field.
     const from = parseIsoInstant(query.from) ?? undefined;
     const to = parseIsoInstant(query.to) ?? undefined;
-    if (from === undefined) throw invalid('from', 'from must be an ISO 8601 date-time with an offset');
-    if (to === undefined) throw invalid('to', 'to must be an ISO 8601 date-time with an offset');
-    if (to <= from) throw invalid('to', 'to must be after from');
-    if (to - from > MAX_SEARCH_DAYS * DAY_MS) throw invalid('to', `to must be at most ${MAX_SEARCH_DAYS} days after from`);
+    if (from === undefined) throw invalidField('from', 'from must be an ISO 8601 date-time with an offset');
+    if (to === undefined) throw invalidField('to', 'to must be an ISO 8601 date-time with an offset');
+    if (to <= from) throw invalidField('to', 'to must be after from');
+    if (to - from > MAX_SEARCH_DAYS * DAY_MS) throw invalidField('to', `to must be at most ${MAX_SEARCH_DAYS} days after from`);
     if (actor.type === 'guardian') {
       // A parent may look for times for their own child (to propose one); whose calendars the
       // staff are busy with is not theirs to probe.
@@ -51,7 +51,7 @@ export class SlotsService {
       const supervisorId = query.supervisorId ?? (actor.role === 'hub_staff' ? actor.id : undefined);
       const counselorId = query.counselorId ?? (kind === 'mediated' ? (child.counselorId ?? undefined) : undefined);
       if (kind === 'mediated' && counselorId === undefined) {
-        throw invalid('counselorId', 'a mediated call needs a counselor and the child has none; name one with counselorId');
+        throw invalidField('counselorId', 'a mediated call needs a counselor and the child has none; name one with counselorId');
       }
 
       const loaded = await this.loader.load(tx, {
@@ -126,6 +126,3 @@ export class SlotsService {
 }
 
 
-function invalid(field: string, message: string): DomainError {
-  return new DomainError('VALIDATION_FAILED', 'One or more fields are invalid', { errors: [{ field, messages: [message] }] });
-}

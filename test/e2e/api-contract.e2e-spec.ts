@@ -11,6 +11,7 @@ interface SchemaObject {
 }
 interface Operation {
   operationId: string;
+  parameters?: { name: string; in: string }[];
   security?: unknown[];
   requestBody?: { content: Record<string, { schema: SchemaObject }> };
   responses: Record<string, unknown>;
@@ -87,6 +88,25 @@ describe('API contract over every route', () => {
             failures.push(`${label} → ${response.status} without problem+json`);
           }
         }
+      }
+    }
+    expect(failures).toEqual([]);
+    expect(await rowCounts(t)).toEqual(before);
+  }, 120_000);
+
+  it('never answers a hostile query string with a 5xx, and changes no row', async () => {
+    const before = await rowCounts(t);
+    const failures: string[] = [];
+    for (const { path, method, operation } of operations) {
+      const names = (operation.parameters ?? []).filter((parameter) => parameter.in === 'query').map((parameter) => parameter.name);
+      for (const name of names) {
+        for (const value of ['x'.repeat(5000), "1' OR '1'='1", '-1', '1e999', '../../etc/passwd', '\u0000', '']) {
+          const target = path.replace(/\{[^}]+\}/g, randomUUID());
+          const response = await t.http()[method as 'get'](target).query({ [name]: value }).set(...bearer(adminToken)).set('X-Forwarded-For', '198.51.100.8');
+          if (response.status >= 500) failures.push(`${method.toUpperCase()} ${path}?${name}=${value.slice(0, 20)} → ${response.status}`);
+        }
+        const repeated = await t.http()[method as 'get'](`${path.replace(/\{[^}]+\}/g, randomUUID())}?${name}=1&${name}=2`).set(...bearer(adminToken));
+        if (repeated.status >= 500) failures.push(`${method.toUpperCase()} ${path}?${name} twice → ${repeated.status}`);
       }
     }
     expect(failures).toEqual([]);

@@ -61,6 +61,10 @@ describe('platform: health, errors, request ids, audit', () => {
     expect(page.body).toMatchObject({ page: 1, pageSize: 5 });
     await t.http().get('/api/v1/audit?pageSize=500').set(...bearer(admin.token)).expect(400);
     await t.http().get('/api/v1/audit?surprise=1').set(...bearer(admin.token)).expect(400);
+    for (const bad of ['actorId=nope', 'childId=1', 'hubId=x', 'from=yesterday', 'to=2026-02-30T00:00:00Z', `action=${'a'.repeat(101)}`, 'page=0']) {
+      const response = await t.http().get(`/api/v1/audit?${bad}`).set(...bearer(admin.token));
+      expect([bad, response.status, response.body.code]).toEqual([bad, 400, 'VALIDATION_FAILED']);
+    }
 
     await t.db.query(`INSERT INTO audit_log (actor_type, action, object_type) VALUES ('system', 'test.write', 'test')`);
     await expect(t.db.query(`UPDATE audit_log SET action = 'forged'`)).rejects.toThrow(/append-only/);
@@ -72,5 +76,23 @@ describe('platform: health, errors, request ids, audit', () => {
     const response = await t.http().get('/docs-json').expect(200);
     expect(response.body.openapi).toMatch(/^3\./);
     expect(Object.keys(response.body.paths)).toContain('/api/v1/audit');
+  });
+
+  it('filters the audit log by child, actor, action, request id and time', async () => {
+    const admin = await t.factories.newAdmin();
+    const hub = await t.factories.newHub();
+    const staff = await t.factories.newUser('hub_staff', [hub.id]);
+    const child = await t.factories.newChild(hub.id);
+    const read = await t.http().get(`/api/v1/children/${child.id}`).set(...bearer(staff.token)).set('X-Request-Id', `audit-filter-${child.id}`).expect(200);
+    const requestId = read.headers['x-request-id'];
+    const list = async (query: Record<string, string>) =>
+      (await t.http().get('/api/v1/audit').query(query).set(...bearer(admin.token)).expect(200)).body as { items: { action: string; actorId: string; childId: string; requestId: string }[]; total: number };
+    const byChild = await list({ childId: child.id });
+    expect(byChild.items.map((entry) => [entry.action, entry.actorId, entry.requestId])).toEqual([['child.read', staff.id, requestId]]);
+    expect((await list({ actorId: staff.id, action: 'child.read' })).total).toBe(1);
+    expect((await list({ requestId })).items.map((entry) => entry.childId)).toEqual([child.id]);
+    expect((await list({ childId: child.id, from: '2999-01-01T00:00:00Z' })).total).toBe(0);
+    expect((await list({ childId: child.id, to: '2000-01-01T00:00:00Z' })).total).toBe(0);
+    expect((await list({ hubId: hub.id, action: 'child.read' })).total).toBe(1);
   });
 });

@@ -66,6 +66,10 @@ export class DomainError extends Error {
 
 export const notFound = (what: string): DomainError => new DomainError('NOT_FOUND', `${what} was not found`);
 
+/** A 400 for one field the DTO could not judge alone (it needs the clock or the database). */
+export const invalidField = (field: string, message: string): DomainError =>
+  new DomainError('VALIDATION_FAILED', 'One or more fields are invalid', { errors: [{ field, messages: [message] }] });
+
 /** `type` URI of a problem: stable per code, and served as documentation at /problems/<slug>. */
 export function problemType(code: ErrorCode): string {
   return `/problems/${code.toLowerCase().replace(/_/g, '-')}`;
