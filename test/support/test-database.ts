@@ -11,11 +11,14 @@ export interface TestDatabase {
 }
 
 /**
- * With DATABASE_URL: a fresh database on that server, dropped afterwards.
+ * With DATABASE_URL (or, inside a test file, the run's TEST_DATABASE_URL): a fresh database on
+ * that server, dropped afterwards.
  * Without: an embedded PostgreSQL in a temporary directory, removed afterwards.
  */
 export async function createTestDatabase(): Promise<TestDatabase> {
-  const serverUrl = process.env.DATABASE_URL;
+  // Inside a test file the run's own server (embedded or not) is at TEST_DATABASE_URL: a fresh
+  // database there needs no second server (which jest's runtime could not even load: ESM).
+  const serverUrl = process.env.DATABASE_URL ?? process.env.TEST_DATABASE_URL;
   if (serverUrl) {
     const name = `kinbridge_test_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
     await withClient(serverUrl, (client) => client.query(`CREATE DATABASE ${name}`));
