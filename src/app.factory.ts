@@ -6,6 +6,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule, AppOverrides } from './app.module';
 import { DomainError } from './common/errors/domain-error';
 import { PROBLEM_SCHEMA } from './common/http/api-problems.decorator';
+import { answerClientErrorsWithProblems } from './common/http/client-error';
 import { ProblemFilter } from './common/http/problem.filter';
 import { requestContext } from './common/http/request-context';
 import { createValidationPipe } from './common/http/validation.pipe';
@@ -30,6 +31,7 @@ export async function createApp(
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
+  answerClientErrorsWithProblems(app.getHttpServer());
   app.use(assignRequestId);
   app.use(requireJsonBody);
   app.use(json({ limit: '100kb', strict: true, type: ['application/json', 'application/*+json'] }));

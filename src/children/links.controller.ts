@@ -4,6 +4,7 @@ import type { Actor } from '../common/auth/actor';
 import { CurrentActor, Roles } from '../common/auth/auth.decorators';
 import { ApiProblems } from '../common/http/api-problems.decorator';
 import { UuidParam } from '../common/http/uuid-param';
+import { NoBody } from '../common/http/no-body';
 import { CreateLinkDto, LinkDto, LinkPageDto, LinkQuery, RevokeLinkDto } from './dto/link.dto';
 import { LinksService } from './links.service';
 
@@ -36,7 +37,7 @@ export class LinksController {
   @ApiOperation({ summary: 'Approve a pending link (only approved links can be booked)' })
   @ApiOkResponse({ type: LinkDto })
   @ApiProblems(403, 404, 409)
-  approve(@CurrentActor() actor: Actor, @UuidParam() childId: string, @UuidParam('guardianId') guardianId: string) {
+  approve(@CurrentActor() actor: Actor, @UuidParam() childId: string, @UuidParam('guardianId') guardianId: string, @NoBody() _body: undefined) {
     return this.links.approve(actor, childId, guardianId);
   }
 

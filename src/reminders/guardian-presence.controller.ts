@@ -4,6 +4,7 @@ import type { Actor } from '../common/auth/actor';
 import { CurrentActor, Roles } from '../common/auth/auth.decorators';
 import { ApiProblems } from '../common/http/api-problems.decorator';
 import { UuidParam } from '../common/http/uuid-param';
+import { NoBody } from '../common/http/no-body';
 import { GuardianJoinedDto } from './dto/guardian-joined.dto';
 import { GuardianPresenceService } from './guardian-presence.service';
 
@@ -26,7 +27,7 @@ export class GuardianPresenceController {
   })
   @ApiOkResponse({ type: GuardianJoinedDto })
   @ApiProblems(403, 404, 409)
-  guardianJoined(@CurrentActor() actor: Actor, @UuidParam() id: string): Promise<GuardianJoinedDto> {
+  guardianJoined(@CurrentActor() actor: Actor, @UuidParam() id: string, @NoBody() _body: undefined): Promise<GuardianJoinedDto> {
     return this.presence.reportJoined(actor, id);
   }
 }

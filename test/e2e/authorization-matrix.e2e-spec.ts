@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { randomPhone } from '../factories';
+import { buildSide, nonexistentSide, paramValue, Side, tableDigest } from '../support/route-fixtures';
 import { bearer, startTestApp, TestApp } from '../support/test-app';
 
 /**
@@ -16,24 +17,6 @@ interface Operation {
   parameters?: { name: string; in: string }[];
 }
 type OpenApiPaths = Record<string, Record<string, Operation>>;
-
-/** One hub's objects, all in scope of hub A's roles when A is "own". */
-interface Side {
-  hubId: string;
-  stationId: string;
-  childId: string;
-  guardianId: string;
-  /** A second guardian of the hub, linked to the child with a pending link. */
-  pendingGuardianId: string;
-  /** A third guardian of the hub, not linked to anyone (for new links). */
-  spareGuardianId: string;
-  consentId: string;
-  sessionId: string;
-  sessionStartsAt: string;
-  rescheduleRequestId: string;
-  staffId: string;
-  counselorId: string;
-}
 
 interface Sample {
   /** Query string built from the side under test. */
@@ -141,29 +124,6 @@ const UNSCOPED = new Set([
   'POST /api/v1/auth/logout-everywhere',
 ]);
 
-/** Which object each path parameter names, by the path it appears in. */
-function paramValue(path: string, name: string, side: Side): string {
-  const resource = path.split('/')[3];
-  if (name === 'stationId') return side.stationId;
-  if (name === 'consentId') return side.consentId;
-  if (name === 'guardianId') return path.endsWith('/approve') ? side.pendingGuardianId : side.guardianId;
-  if (name === 'id') {
-    const byResource: Record<string, string> = {
-      hubs: side.hubId,
-      children: side.childId,
-      guardians: side.guardianId,
-      sessions: side.sessionId,
-      users: side.counselorId,
-      'reschedule-requests': side.rescheduleRequestId,
-    };
-    if (byResource[resource]) return byResource[resource];
-  }
-  throw new Error(`no object for {${name}} in ${path}: teach paramValue about it`);
-}
-
-/** Tables a refused request may still write to: the audit trail records reads and refusals. */
-const WRITTEN_ON_REFUSAL = new Set(['audit_log', 'rate_limit_events', 'migrations']);
-
 describe('authorization matrix: every route × role × (own, other hub, nonexistent)', () => {
   let t: TestApp;
   let paths: OpenApiPaths;
@@ -239,70 +199,3 @@ describe('authorization matrix: every route × role × (own, other hub, nonexist
     expect(failures).toEqual([]);
   }, 300_000);
 });
-
-/** A hub with everything a route can name, in the state most routes accept (future booked session, pending request). */
-async function buildSide(t: TestApp): Promise<{ side: Side; tokens: Record<'hub_staff' | 'counselor' | 'guardian', string> }> {
-  const world = await t.factories.newHubWorld();
-  const pendingGuardian = await t.factories.newGuardian({ hubId: world.hub.id });
-  await t.factories.newLink(world.child.id, pendingGuardian.id, { status: 'pending', relationship: 'father' });
-  const spareGuardian = await t.factories.newGuardian({ hubId: world.hub.id });
-  const session = await t.factories.newSession({
-    hubId: world.hub.id,
-    stationId: world.stations[0].id,
-    childId: world.child.id,
-    guardianId: world.guardian.id,
-    supervisorId: world.staff.id,
-    startsAt: new Date(Date.now() + 3 * 86_400_000),
-  });
-  const [request] = await t.db.query(
-    `INSERT INTO reschedule_requests (session_id, guardian_id, note) VALUES ($1, $2, 'shift changed') RETURNING id`,
-    [session.id, world.guardian.id],
-  );
-  const side: Side = {
-    hubId: world.hub.id,
-    stationId: world.stations[0].id,
-    childId: world.child.id,
-    guardianId: world.guardian.id,
-    pendingGuardianId: pendingGuardian.id,
-    spareGuardianId: spareGuardian.id,
-    consentId: world.consent.id,
-    sessionId: session.id,
-    sessionStartsAt: session.startsAt.toISOString(),
-    rescheduleRequestId: request.id,
-    staffId: world.staff.id,
-    counselorId: world.counselor.id,
-  };
-  return { side, tokens: { hub_staff: world.staff.token, counselor: world.counselor.token, guardian: world.guardian.token } };
-}
-
-function nonexistentSide(): Side {
-  const id = () => randomUUID();
-  return {
-    hubId: id(),
-    stationId: id(),
-    childId: id(),
-    guardianId: id(),
-    pendingGuardianId: id(),
-    spareGuardianId: id(),
-    consentId: id(),
-    sessionId: id(),
-    sessionStartsAt: new Date(Date.now() + 3 * 86_400_000).toISOString(),
-    rescheduleRequestId: id(),
-    staffId: id(),
-    counselorId: id(),
-  };
-}
-
-/** One digest per table of the public schema (rows in any order), to prove a request changed nothing. */
-async function tableDigest(t: TestApp): Promise<Record<string, string>> {
-  const tables: { table_name: string }[] = await t.db.query(
-    `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY 1`,
-  );
-  const digest: Record<string, string> = {};
-  for (const { table_name } of tables) {
-    if (WRITTEN_ON_REFUSAL.has(table_name)) continue;
-    const [{ sum }] = await t.db.query(`SELECT coalesce(md5(string_agg(md5(x::text), '' ORDER BY md5(x::text))), '') AS sum FROM "${table_name}" x`);
-    digest[table_name] = sum;
-  }
-  return digest;
-}

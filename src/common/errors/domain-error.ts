@@ -35,6 +35,8 @@ export const ERROR_CODES = {
   IDEMPOTENCY_KEY_IN_PROGRESS: { status: 409, title: 'A request with this Idempotency-Key is still being processed' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'The request body is too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'The request body must be application/json' },
+  HEADERS_TOO_LARGE: { status: 431, title: 'The request line or headers are too large' },
+  UNPARSABLE_REQUEST: { status: 400, title: 'The request is not valid HTTP' },
   ACCOUNT_LOCKED: { status: 429, title: 'Too many failed sign-ins; the account is locked for a while' },
   RATE_LIMITED: { status: 429, title: 'Too many requests; try again later' },
   SERVICE_UNAVAILABLE: { status: 503, title: 'The service is temporarily unavailable' },
