@@ -12,6 +12,7 @@ import { requestContext } from './common/http/request-context';
 import { createValidationPipe } from './common/http/validation.pipe';
 import type { AppConfig } from './config/app-config';
 import { runMigrations } from './database/migrate';
+import { SocketIoAdapter } from './redis/socket-io.adapter';
 import { requestIdOf } from './logging';
 
 export const API_PREFIX = 'api/v1';
@@ -40,6 +41,7 @@ export async function createApp(
   app.useGlobalFilters(problems);
   app.useGlobalPipes(createValidationPipe());
   setUpOpenApi(app);
+  app.useWebSocketAdapter(await SocketIoAdapter.create(app));
   await app.init();
   // Nest answers unknown routes under the API prefix; these catch the rest.
   app.use((_request: Request, _response: Response, next: NextFunction) => next(new DomainError('ROUTE_NOT_FOUND', 'No such route')));

@@ -20,6 +20,7 @@ import { loggerOptions } from './logging';
 import { MetricsModule } from './metrics/metrics.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { ProblemsModule } from './problems/problems.module';
+import { RedisModule } from './redis/redis.module';
 import { SlotsModule } from './slots/slots.module';
 import { RemindersModule } from './reminders/reminders.module';
 import { RescheduleRequestsModule } from './reschedule-requests/reschedule-requests.module';
@@ -51,6 +52,7 @@ export class AppModule {
         // The override joins CommonModule's own providers (dynamic providers come after the static ones and
         // win): a global override on AppModule would lose, as CommonModule is registered as global first.
         { module: CommonModule, providers: replaced },
+        RedisModule,
         JobsModule,
         MetricsModule,
         AuditModule,
