@@ -41,6 +41,7 @@ export async function createApp(
   app.useGlobalFilters(problems);
   app.useGlobalPipes(createValidationPipe());
   setUpOpenApi(app);
+  // socket.io on the HTTP server (/calls, /hubs, /counselors); with REDIS_URL through the Redis adapter.
   app.useWebSocketAdapter(await SocketIoAdapter.create(app));
   await app.init();
   // Nest answers unknown routes under the API prefix; these catch the rest.

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
+import { CallsModule } from './calls/calls.module';
 import { ChildrenModule } from './children/children.module';
 import { Clock } from './common/clock';
 import { CommonModule } from './common/common.module';
@@ -20,6 +21,7 @@ import { loggerOptions } from './logging';
 import { MetricsModule } from './metrics/metrics.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { ProblemsModule } from './problems/problems.module';
+import { RealtimeModule } from './realtime/realtime.module';
 import { RedisModule } from './redis/redis.module';
 import { SlotsModule } from './slots/slots.module';
 import { RemindersModule } from './reminders/reminders.module';
@@ -73,6 +75,8 @@ export class AppModule {
         NotificationsModule,
         SlotsModule,
         SessionsModule,
+        RealtimeModule,
+        CallsModule,
       ],
     };
   }
