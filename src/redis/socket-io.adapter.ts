@@ -5,7 +5,7 @@ import type { Server, ServerOptions } from 'socket.io';
 import { RedisLink } from './redis-link';
 
 /**
- * socket.io for every gateway: same-origin pages only, small messages (an SDP offer is a few kB),
+ * socket.io for every gateway: same-origin pages only, messages up to 256 kB (an SDP offer is a few kB; larger payloads are refused by validation with a problem, beyond this the socket is cut),
  * and — with REDIS_URL — the Redis adapter, so rooms and broadcasts span every instance.
  */
 export class SocketIoAdapter extends IoAdapter {
@@ -23,7 +23,7 @@ export class SocketIoAdapter extends IoAdapter {
   }
 
   override createIOServer(port: number, options?: ServerOptions): Server {
-    const server: Server = super.createIOServer(port, { ...options, maxHttpBufferSize: 64 * 1024, serveClient: false } as ServerOptions);
+    const server: Server = super.createIOServer(port, { ...options, maxHttpBufferSize: 256 * 1024, serveClient: false } as ServerOptions);
     if (this.redisAdapter) server.adapter(this.redisAdapter);
     return server;
   }
