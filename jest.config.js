@@ -33,6 +33,18 @@ module.exports = {
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
     },
+    // Several instances on Redis: needs a Redis server, so it runs when REDIS_URL names one (CI does).
+    ...(process.env.REDIS_URL
+      ? [
+          {
+            ...common,
+            displayName: 'scale',
+            testMatch: ['<rootDir>/test/scale/**/*.scale-spec.ts'],
+            globalSetup: '<rootDir>/test/support/global-setup.ts',
+            globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+          },
+        ]
+      : []),
     // Benchmarks print figures; they run only when named (`npm run bench:<name>`), never in `npm test`.
     ...(process.env.KINBRIDGE_BENCH
       ? [
