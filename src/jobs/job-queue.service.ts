@@ -76,11 +76,30 @@ export class JobQueue implements OnModuleInit, OnModuleDestroy {
   ready(): Promise<void> {
     this.starting ??= (async () => {
       await this.boss.start();
+      const existing = new Set((await this.boss.getQueues()).map((queue) => queue.name));
       for (const [name, policy] of Object.entries(QUEUE_POLICIES)) {
-        await this.boss.createQueue(name, { name, policy });
+        if (!existing.has(name)) await this.createQueue(name, policy);
       }
     })();
     return this.starting;
+  }
+
+  /**
+   * Instances starting together on a new database race to create the same queue; pg-boss's
+   * create_queue then deadlocks (40P01) or collides (23505). The loser retries and finds it made.
+   */
+  private async createQueue(name: string, policy: PgBoss.QueuePolicy): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        if (attempt > 1 && (await this.boss.getQueue(name))) return;
+        await this.boss.createQueue(name, { name, policy });
+        return;
+      } catch (error) {
+        const code = (error as { code?: string }).code;
+        if (attempt >= 5 || (code !== '40P01' && code !== '23505')) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 50 * attempt + Math.random() * 100));
+      }
+    }
   }
 
   /**
