@@ -26,6 +26,8 @@ import { RescheduleRequestsModule } from './reschedule-requests/reschedule-reque
 import { CalendarModule } from './calendar/calendar.module';
 import { ContactGapsModule } from './contact-gaps/contact-gaps.module';
 import { SessionsModule } from './sessions/sessions.module';
+import { AlertsModule } from './alerts/alerts.module';
+import { WellbeingModule } from './wellbeing/wellbeing.module';
 
 export interface AppOverrides {
   clock?: Clock;
@@ -71,6 +73,8 @@ export class AppModule {
         NotificationsModule,
         SlotsModule,
         SessionsModule,
+        AlertsModule,
+        WellbeingModule,
       ],
     };
   }
