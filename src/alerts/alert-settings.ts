@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { DistressSettings, resolveSettings, Severity } from '@app/distress-rules';
 import type { Queryable } from '../children/child-scope';
 import type { AppConfig } from '../config/app-config';
@@ -13,10 +13,16 @@ export interface HubAlertSettings {
 
 /** The rule settings and SLA a hub runs under: built-in defaults ← deployment (config) ← the hub's overrides. */
 @Injectable()
-export class AlertSettings {
+export class AlertSettings implements OnModuleInit {
   private readonly logger = new Logger(AlertSettings.name);
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
+  /** A deployment whose DISTRESS_RULES do not make sense does not start. */
+  onModuleInit(): void {
+    const resolved = resolveSettings(this.config.alerts.ruleSettings);
+    if (!resolved.ok) throw new Error(`DISTRESS_RULES is invalid: ${resolved.errors.map((e) => `${e.field} ${e.message}`).join('; ')}`);
+  }
 
   async forHub(tx: Queryable, hubId: string): Promise<HubAlertSettings> {
     const rows: { rule_overrides: unknown; sla_high_hours: number | null; sla_normal_hours: number | null; version: number }[] = await tx.query(

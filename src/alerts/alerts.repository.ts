@@ -89,9 +89,9 @@ export class AlertsRepository {
     const rows: { n: number }[] = await tx.query(
       `WITH ins AS (
          INSERT INTO alert_evidence (alert_id, check_id, session_id, added_at)
-         SELECT $1, c, NULL, $4 FROM unnest($2::uuid[]) AS c
+         SELECT $1::uuid, c, NULL::uuid, $4::timestamptz FROM unnest($2::uuid[]) AS c
          UNION ALL
-         SELECT $1, NULL, s, $4 FROM unnest($3::uuid[]) AS s
+         SELECT $1::uuid, NULL::uuid, s, $4::timestamptz FROM unnest($3::uuid[]) AS s
          ON CONFLICT DO NOTHING
          RETURNING 1)
        SELECT count(*)::int AS n FROM ins`,

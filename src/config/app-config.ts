@@ -1,7 +1,6 @@
 import { isIP, isIPv4 } from 'node:net';
 import { isAbsolute, resolve } from 'node:path';
 import { IANAZone } from 'luxon';
-import { resolveSettings } from '@app/distress-rules';
 
 export type NotifyTransport = 'log' | 'webhook';
 
@@ -195,22 +194,20 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
   return config;
 }
 
-/** DISTRESS_RULES: a JSON object of setting groups, e.g. {"persistentDistress":{"windowDays":21}}; checked whole at start. */
+/**
+ * DISTRESS_RULES: a JSON object of setting groups, e.g. {"persistentDistress":{"windowDays":21}}. Its
+ * members are checked against the rules lib when the alerts feature starts (AlertSettings).
+ */
 function parseRuleSettings(raw: string | undefined, problems: string[]): Record<string, unknown> {
   if (raw === undefined) return {};
-  let parsed: unknown;
   try {
-    parsed = JSON.parse(raw);
+    const parsed: unknown = JSON.parse(raw);
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
   } catch {
-    problems.push('DISTRESS_RULES must be a JSON object');
-    return {};
+    // reported below
   }
-  const resolved = resolveSettings(parsed);
-  if (!resolved.ok) {
-    problems.push(`DISTRESS_RULES is invalid: ${resolved.errors.map((e) => `${e.field} ${e.message}`).join('; ')}`);
-    return {};
-  }
-  return parsed as Record<string, unknown>;
+  problems.push('DISTRESS_RULES must be a JSON object');
+  return {};
 }
 
 const NAMED_RANGES = ['loopback', 'linklocal', 'uniquelocal'];
