@@ -28,6 +28,7 @@ import { ContactGapsModule } from './contact-gaps/contact-gaps.module';
 import { SessionsModule } from './sessions/sessions.module';
 import { AlertsModule } from './alerts/alerts.module';
 import { WellbeingModule } from './wellbeing/wellbeing.module';
+import { TimelineModule } from './timeline/timeline.module';
 
 export interface AppOverrides {
   clock?: Clock;
@@ -75,6 +76,7 @@ export class AppModule {
         SessionsModule,
         AlertsModule,
         WellbeingModule,
+        TimelineModule,
       ],
     };
   }
