@@ -29,6 +29,9 @@ import { RescheduleRequestsModule } from './reschedule-requests/reschedule-reque
 import { CalendarModule } from './calendar/calendar.module';
 import { ContactGapsModule } from './contact-gaps/contact-gaps.module';
 import { SessionsModule } from './sessions/sessions.module';
+import { AlertsModule } from './alerts/alerts.module';
+import { WellbeingModule } from './wellbeing/wellbeing.module';
+import { TimelineModule } from './timeline/timeline.module';
 
 export interface AppOverrides {
   clock?: Clock;
@@ -77,6 +80,9 @@ export class AppModule {
         SessionsModule,
         RealtimeModule,
         CallsModule,
+        AlertsModule,
+        WellbeingModule,
+        TimelineModule,
       ],
     };
   }

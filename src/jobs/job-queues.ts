@@ -13,6 +13,10 @@ export interface JobPayloads {
   /** At the scheduled end (`endsAt`, ISO): end a call still running, or close a checked-in session that never started. */
   'session.call-end': { sessionId: string; endsAt: string };
   'housekeeping.purge': Record<string, never>;
+  /** Run the distress rules for a recorded wellbeing check, or for a declined session. */
+  'alert.evaluate': { subject: 'check' | 'decline'; id: string };
+  /** At the alert's `due_by`: escalate it if it is still open (unacknowledged). */
+  'alert.escalate': { alertId: string };
 }
 
 export type QueueName = keyof JobPayloads;
@@ -32,4 +36,8 @@ export const QUEUE_POLICIES: Record<QueueName, PgBoss.QueuePolicy> = {
   'session.no-show-check': 'short',
   'session.call-end': 'short',
   'housekeeping.purge': 'singleton',
+  // singletonKey = subject: the durable fallback of one evaluation is queued once.
+  'alert.evaluate': 'short',
+  // singletonKey = alert id.
+  'alert.escalate': 'short',
 };
