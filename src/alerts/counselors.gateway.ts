@@ -1,13 +1,13 @@
-import { Logger } from '@nestjs/common';
-import { ConnectedSocket, OnGatewayConnection, OnGatewayInit, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
-import { Ack, AlertView, CounselorsServerToClient, NAMESPACES } from '@app/realtime-protocol';
+import { NAMESPACES, type CounselorsServerToClient } from '@app/realtime-protocol';
+import { OnGatewayConnection, OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
-import { AuthGuard } from '../common/auth/auth.guard';
+import type { Actor } from '../common/auth/actor';
+import { SocketAuth } from '../realtime/socket-auth';
+import { bindEvents, toSocketProblem } from '../realtime/socket-problems';
 import { AlertNotices, rooms } from './alert-notices';
 import { AlertsService } from './alerts.service';
-import { actorOf, socketAuth } from './socket-auth';
 
-type CounselorSocket = Socket<Record<string, never>, CounselorsServerToClient>;
+type CounselorSocket = Socket<Record<string, never>, CounselorsServerToClient, Record<string, never>, { actor: Actor }>;
 
 /**
  * /counselors: alert notices for counselors and admins. On connect the socket joins its rooms
@@ -16,36 +16,25 @@ type CounselorSocket = Socket<Record<string, never>, CounselorsServerToClient>;
  */
 @WebSocketGateway({ namespace: NAMESPACES.counselors })
 export class CounselorsGateway implements OnGatewayInit, OnGatewayConnection {
-  private readonly logger = new Logger(CounselorsGateway.name);
-
   constructor(
-    private readonly guard: AuthGuard,
+    private readonly auth: SocketAuth,
     private readonly notices: AlertNotices,
     private readonly alerts: AlertsService,
   ) {}
 
   afterInit(namespace: Namespace): void {
-    namespace.use(socketAuth(this.guard, ['counselor', 'admin']));
+    namespace.use(this.auth.admit(['counselor', 'admin'], 'The alert inbox is for counselors and admins'));
     this.notices.attach(namespace);
   }
 
   async handleConnection(socket: CounselorSocket): Promise<void> {
-    const actor = actorOf(socket);
+    const { actor } = socket.data;
+    bindEvents(socket, { backlog: async () => ({ alerts: await this.alerts.backlog(socket.data.actor) }) });
     await socket.join(actor.role === 'admin' ? [rooms.admins, rooms.counselor(actor.id)] : [rooms.counselor(actor.id), ...actor.hubIds.map(rooms.hubCounselors)]);
     try {
       socket.emit('alert.backlog', { alerts: await this.alerts.backlog(actor) });
     } catch (error) {
-      this.logger.error(`backlog for ${actor.id} failed: ${error instanceof Error ? error.message : String(error)}`);
-      socket.emit('problem', { code: 'INTERNAL', detail: 'The backlog could not be read; ask again with "backlog"' });
-    }
-  }
-
-  @SubscribeMessage('backlog')
-  async backlog(@ConnectedSocket() socket: CounselorSocket): Promise<Ack<{ alerts: AlertView[] }>> {
-    try {
-      return { ok: true, alerts: await this.alerts.backlog(actorOf(socket)) };
-    } catch {
-      return { ok: false, problem: { code: 'INTERNAL', detail: 'The backlog could not be read', event: 'backlog' } };
+      socket.emit('problem', { ...toSocketProblem(error), detail: 'The backlog could not be read; ask again with "backlog"' });
     }
   }
 }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AlertsModule } from '../alerts/alerts.module';
 import { RemindersModule } from '../reminders/reminders.module';
 import { CallEndJob } from './call-end.job';
 import { CallRoomService } from './call-room.service';
@@ -11,7 +12,7 @@ import { SessionTransitions } from './session-transitions';
 
 /** The call: check-in, assent, join tokens, the /calls room with its signaling, and the scheduled end. */
 @Module({
-  imports: [RemindersModule],
+  imports: [RemindersModule, AlertsModule],
   controllers: [CallsController],
   providers: [CallSessionsRepository, SessionTransitions, CallsService, JoinTokenService, CallRoomService, CallsGateway, CallEndJob],
 })

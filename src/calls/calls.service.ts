@@ -3,6 +3,7 @@ import type { CallRole } from '@app/realtime-protocol';
 import { NAMESPACES } from '@app/realtime-protocol';
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { AlertEvaluations } from '../alerts/alert-evaluations';
 import { AuditService } from '../audit/audit.service';
 import { Actor, canSeeHub } from '../common/auth/actor';
 import { Clock } from '../common/clock';
@@ -38,6 +39,7 @@ export class CallsService {
     private readonly joinTokens: JoinTokenService,
     private readonly changes: SessionChanges,
     private readonly audit: AuditService,
+    private readonly evaluations: AlertEvaluations,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -62,12 +64,16 @@ export class CallsService {
       if (mayTrigger(actor.role, 'record_assent', current.kind) && !(await this.sessions.hasVideoCallConsent(tx, current.childId, current.guardianId))) {
         throw new DomainError('CONSENT_REQUIRED', 'The guardian has no active consent covering video_call for this child');
       }
-      return this.transitions.apply(tx, current, { type: 'record_assent', response: input.response, reason: input.reason ?? null }, {
+      const recorded = await this.transitions.apply(tx, current, { type: 'record_assent', response: input.response, reason: input.reason ?? null }, {
         role: actor.role,
         accountId: actor.id,
       });
+      // A decline counts towards `repeated_declines` even when no wellbeing check follows it.
+      if (recorded.status === 'declined') await this.evaluations.queueForDecline(tx, recorded.id);
+      return recorded;
     });
     await this.changes.changed(session.id);
+    if (session.status === 'declined') await this.evaluations.evaluateNow({ subject: 'decline', id: session.id });
     return toCallSessionDto(session);
   }
 

@@ -6,14 +6,14 @@ import type { Namespace, Socket } from 'socket.io';
 import { AuditService } from '../audit/audit.service';
 import { Actor, canSeeHub } from '../common/auth/actor';
 import { Clock } from '../common/clock';
-import { DomainError, notFound } from '../common/errors/domain-error';
+import { notFound } from '../common/errors/domain-error';
 import { Transactions } from '../database/transaction';
 import { HubSessionsRepository } from './hub-sessions.repository';
 import { objectPayload, uuidField } from './payloads';
 import { RealtimeServers } from './realtime-servers';
 import { rooms } from './rooms';
 import { SocketAuth } from './socket-auth';
-import { bindEvents, connectError } from './socket-problems';
+import { bindEvents } from './socket-problems';
 
 type HubsSocket = Socket<HubsClientToServer, HubsServerToClient, Record<string, never>, { actor: Actor }>;
 
@@ -35,16 +35,7 @@ export class HubsGateway implements OnGatewayInit, OnGatewayConnection {
 
   afterInit(namespace: Namespace): void {
     this.servers.register(namespace);
-    namespace.use((socket, next) => {
-      this.auth
-        .actorOf(socket)
-        .then((actor) => {
-          if (actor.role === 'guardian') throw new DomainError('FORBIDDEN', 'The hub view is for hub staff, counselors and admins');
-          socket.data.actor = actor;
-          next();
-        })
-        .catch((error: unknown) => next(connectError(error)));
-    });
+    namespace.use(this.auth.admit(['hub_staff', 'counselor', 'admin'], 'The hub view is for hub staff, counselors and admins'));
   }
 
   handleConnection(socket: HubsSocket): void {

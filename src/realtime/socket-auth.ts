@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { Socket } from 'socket.io';
-import type { Actor } from '../common/auth/actor';
+import type { Actor, Role } from '../common/auth/actor';
 import { AuthGuard } from '../common/auth/auth.guard';
 import { DomainError } from '../common/errors/domain-error';
+import { connectError } from './socket-problems';
 
 /**
  * The access token of a socket handshake (`auth: { token }`), checked exactly as the HTTP guard
@@ -18,5 +19,21 @@ export class SocketAuth {
       return Promise.reject(new DomainError('UNAUTHENTICATED', 'Connect with { auth: { token: <access token> } }'));
     }
     return this.guard.authenticate(`Bearer ${token}`);
+  }
+
+  /**
+   * Namespace middleware: only `roles` connect, and the actor lands in `socket.data.actor`. A
+   * refusal reaches the client as `connect_error` with `data.code`.
+   */
+  admit(roles: readonly Role[], refusal: string): (socket: Socket, next: (error?: Error) => void) => void {
+    return (socket, next) => {
+      this.actorOf(socket)
+        .then((actor) => {
+          if (!roles.includes(actor.role)) throw new DomainError('FORBIDDEN', refusal);
+          (socket.data as { actor: Actor }).actor = actor;
+          next();
+        })
+        .catch((error: unknown) => next(connectError(error)));
+    };
   }
 }

@@ -155,6 +155,30 @@ describe('calls over REST: check-in, assent, join tokens, end, the scheduled end
       }
       expect(answers[0].body.replace(answers[0].hub, '<hub>')).toBe(answers[1].body.replace(answers[1].hub, '<hub>'));
     });
+
+    it('raises one repeated_declines alert after three declines in a row, with no wellbeing check needed', async () => {
+      const w = await world();
+      const sessions = [w.session];
+      for (let i = 1; i < 3; i++) {
+        sessions.push(
+          await t.factories.newSession({
+            hubId: w.hub.id,
+            stationId: w.stations[0].id,
+            childId: w.child.id,
+            guardianId: w.guardian.id,
+            supervisorId: w.staff.id,
+            startsAt: w.startsAt.plus({ hours: i }).toJSDate(),
+          }),
+        );
+      }
+      const alerts = () => t.db.query(`SELECT rule, status FROM alerts WHERE child_id = $1`, [w.child.id]);
+      for (const [i, session] of sessions.entries()) {
+        clock.set(w.startsAt.plus({ hours: i }));
+        await post(`${session.id}/check-in`, w.staff.token).expect(200);
+        await post(`${session.id}/assent`, w.staff.token, { response: 'not_today' }).expect(200);
+        expect(await alerts()).toEqual(i < 2 ? [] : [{ rule: 'repeated_declines', status: 'open' }]);
+      }
+    });
   });
 
   describe('POST /sessions/:id/join-token', () => {
