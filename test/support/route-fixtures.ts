@@ -17,6 +17,8 @@ export interface Side {
   sessionId: string;
   sessionStartsAt: string;
   rescheduleRequestId: string;
+  /** An open alert on the child, owned by the counselor. */
+  alertId: string;
   staffId: string;
   counselorId: string;
 }
@@ -36,6 +38,7 @@ export function paramValue(path: string, name: string, side: Side): string {
       sessions: side.sessionId,
       users: side.counselorId,
       'reschedule-requests': side.rescheduleRequestId,
+      alerts: side.alertId,
     };
     if (byResource[resource]) return byResource[resource];
   }
@@ -63,6 +66,11 @@ export async function buildSide(t: TestApp): Promise<{ side: Side; tokens: Recor
     `INSERT INTO reschedule_requests (session_id, guardian_id, note) VALUES ($1, $2, 'shift changed') RETURNING id`,
     [session.id, world.guardian.id],
   );
+  const [alert] = await t.db.query(
+    `INSERT INTO alerts (child_id, hub_id, rule, rule_version, severity, reason, settings, settings_version, assigned_counselor_id, due_by, created_at, updated_at)
+     VALUES ($1, $2, 'persistent_distress', 1, 'high', 'sad after two calls', '{}', 1, $3, now() + interval '4 hours', now(), now()) RETURNING id`,
+    [world.child.id, world.hub.id, world.counselor.id],
+  );
   const side: Side = {
     hubId: world.hub.id,
     stationId: world.stations[0].id,
@@ -74,6 +82,7 @@ export async function buildSide(t: TestApp): Promise<{ side: Side; tokens: Recor
     sessionId: session.id,
     sessionStartsAt: session.startsAt.toISOString(),
     rescheduleRequestId: request.id,
+    alertId: alert.id,
     staffId: world.staff.id,
     counselorId: world.counselor.id,
   };
@@ -93,6 +102,7 @@ export function nonexistentSide(): Side {
     sessionId: id(),
     sessionStartsAt: new Date(Date.now() + 3 * 86_400_000).toISOString(),
     rescheduleRequestId: id(),
+    alertId: id(),
     staffId: id(),
     counselorId: id(),
   };
