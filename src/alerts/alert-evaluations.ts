@@ -18,14 +18,16 @@ export type EvaluationSubject = JobPayloads['alert.evaluate'];
 export type EvaluationOutcome = 'evaluated' | 'already_evaluated' | 'not_applicable';
 
 const RETRIES: SendOptions = { retryLimit: 10, retryDelay: 5, retryBackoff: true };
-/** The durable job waits this long: normally the in-process run has done the work by then. */
+/** The durable job waits this long: normally the evaluation committed with its subject and the job finds it done. */
 const FALLBACK_DELAY_SECONDS = 30;
 
 /**
  * Runs the distress rules for a check or a decline and applies the findings to alerts. The
- * caller's transaction queues a durable job (`queueForCheck`, `queueForDecline`); after its commit
- * the same process runs the evaluation at once (`evaluateNow`) for a prompt notice. Whichever runs
- * first inserts the subject's row in alert_evaluations; the other finds it and does nothing.
+ * caller's transaction queues a durable job (`queueForCheck`, `queueForDecline`) and evaluates at
+ * once in a savepoint (`evaluateWithin`), so the alert commits with its subject and the counselor
+ * hears of it right after the commit. Whichever runs first inserts the subject's row in
+ * alert_evaluations; the other finds it and does nothing — the job only matters when the
+ * in-transaction evaluation failed.
  */
 @Injectable()
 export class AlertEvaluations implements OnApplicationBootstrap {
@@ -47,7 +49,7 @@ export class AlertEvaluations implements OnApplicationBootstrap {
     await this.jobs.work('alert.evaluate', async (job) => void (await this.evaluate(job.data)), { batchSize: 5 });
   }
 
-  /** On the transaction that stores the check. Follow with `evaluateNow` after the commit. */
+  /** On the transaction that stores the check; then `evaluateWithin` on the same transaction. */
   async queueForCheck(tx: EntityManager, checkId: string): Promise<void> {
     await this.jobs.send(tx, 'alert.evaluate', { subject: 'check', id: checkId }, {
       ...RETRIES,
@@ -58,43 +60,64 @@ export class AlertEvaluations implements OnApplicationBootstrap {
 
   /**
    * On the transaction that records a decline (assent `not_today`/`no` → session `declined`), so
-   * a run of declines is noticed even when no wellbeing check follows. The job runs at once on a
-   * worker; a caller that wants the notice sooner may also call `evaluateNow({subject: 'decline', id})` after its commit.
+   * a run of declines is noticed even when no wellbeing check follows; then `evaluateWithin`.
    */
   async queueForDecline(tx: EntityManager, sessionId: string): Promise<void> {
-    await this.jobs.send(tx, 'alert.evaluate', { subject: 'decline', id: sessionId }, { ...RETRIES, singletonKey: `decline/${sessionId}` });
+    await this.jobs.send(tx, 'alert.evaluate', { subject: 'decline', id: sessionId }, {
+      ...RETRIES,
+      singletonKey: `decline/${sessionId}`,
+      startAfter: FALLBACK_DELAY_SECONDS,
+    });
   }
 
-  /** The in-process run after a commit. A failure is logged: the durable job is still queued. */
-  async evaluateNow(subject: EvaluationSubject): Promise<EvaluationOutcome | 'failed'> {
+  /**
+   * Evaluates on the caller's transaction — the one that stored the check or the decline — inside
+   * a savepoint: the alert commits with its evidence, and a failure rolls back only the evaluation
+   * (the job queued beside it retries). Hand the returned notices to `announce` after the commit.
+   */
+  async evaluateWithin(tx: EntityManager, subject: EvaluationSubject): Promise<AlertNotice[]> {
+    await tx.query('SAVEPOINT alert_evaluation');
     try {
-      return await this.evaluate(subject);
+      const { notices } = await this.evaluateOn(tx, subject);
+      await tx.query('RELEASE SAVEPOINT alert_evaluation');
+      return notices;
     } catch (error) {
+      await tx.query('ROLLBACK TO SAVEPOINT alert_evaluation');
       this.logger.warn(`evaluation of ${subject.subject} ${subject.id} failed; the queued job will retry: ${error instanceof Error ? error.message : String(error)}`);
-      return 'failed';
+      return [];
     }
   }
 
+  /** Pushes the notices of a committed evaluation to the counselors' sockets. */
+  announce(notices: readonly AlertNotice[]): void {
+    this.notices.emit(notices);
+  }
+
+  /** The durable path (the job): its own transaction. */
   async evaluate(subject: EvaluationSubject): Promise<EvaluationOutcome> {
-    let notices: (AlertNotice | null)[] = [];
-    const outcome = await this.transactions.run(async (tx) => {
-      notices = [];
-      const now = this.clock.now().toJSDate();
-      // The claim: concurrent evaluations of one subject queue on this row; the loser sees it and stops.
-      const claimed: unknown[] = await tx.query(
-        `INSERT INTO alert_evaluations (subject_type, subject_id, evaluated_at, findings) VALUES ($1, $2, $3, 0)
-         ON CONFLICT DO NOTHING RETURNING subject_id`,
-        [subject.subject, subject.id, now],
-      );
-      if (claimed.length === 0) return 'already_evaluated' as const;
-      const found = await this.findings(tx, subject, now);
-      if (!found) return 'not_applicable' as const;
-      for (const finding of found.findings) notices.push(await this.apply(tx, finding, found.context, found.hub, now));
-      await tx.query(`UPDATE alert_evaluations SET findings = $3 WHERE subject_type = $1 AND subject_id = $2`, [subject.subject, subject.id, found.findings.length]);
-      return 'evaluated' as const;
-    });
-    this.notices.emit(notices.filter((n): n is AlertNotice => n !== null));
+    const { outcome, notices } = await this.transactions.run((tx) => this.evaluateOn(tx, subject));
+    this.announce(notices);
     return outcome;
+  }
+
+  private async evaluateOn(tx: EntityManager, subject: EvaluationSubject): Promise<{ outcome: EvaluationOutcome; notices: AlertNotice[] }> {
+    const now = this.clock.now().toJSDate();
+    // The claim: concurrent evaluations of one subject queue on this row; the loser sees it and stops.
+    const claimed: unknown[] = await tx.query(
+      `INSERT INTO alert_evaluations (subject_type, subject_id, evaluated_at, findings) VALUES ($1, $2, $3, 0)
+       ON CONFLICT DO NOTHING RETURNING subject_id`,
+      [subject.subject, subject.id, now],
+    );
+    if (claimed.length === 0) return { outcome: 'already_evaluated', notices: [] };
+    const found = await this.findings(tx, subject, now);
+    if (!found) return { outcome: 'not_applicable', notices: [] };
+    const notices: AlertNotice[] = [];
+    for (const finding of found.findings) {
+      const notice = await this.apply(tx, finding, found.context, found.hub, now);
+      if (notice) notices.push(notice);
+    }
+    await tx.query(`UPDATE alert_evaluations SET findings = $3 WHERE subject_type = $1 AND subject_id = $2`, [subject.subject, subject.id, found.findings.length]);
+    return { outcome: 'evaluated', notices };
   }
 
   private async findings(

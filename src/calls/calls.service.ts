@@ -58,7 +58,7 @@ export class CallsService {
 
   async recordAssent(actor: Actor, sessionId: string, input: AssentDto): Promise<CallSessionDto> {
     if (input.response === 'yes' && input.reason !== undefined) throw invalidField('reason', 'reason is only given with not_today or no');
-    const session = await this.transactions.run(async (tx) => {
+    const { recorded: session, notices } = await this.transactions.run(async (tx) => {
       const current = await this.visible(tx, actor, sessionId);
       // Consent is judged for whoever may record an assent at all (others get the lifecycle's 403).
       if (mayTrigger(actor.role, 'record_assent', current.kind) && !(await this.sessions.hasVideoCallConsent(tx, current.childId, current.guardianId))) {
@@ -69,11 +69,12 @@ export class CallsService {
         accountId: actor.id,
       });
       // A decline counts towards `repeated_declines` even when no wellbeing check follows it.
-      if (recorded.status === 'declined') await this.evaluations.queueForDecline(tx, recorded.id);
-      return recorded;
+      if (recorded.status !== 'declined') return { recorded, notices: [] };
+      await this.evaluations.queueForDecline(tx, recorded.id);
+      return { recorded, notices: await this.evaluations.evaluateWithin(tx, { subject: 'decline', id: recorded.id }) };
     });
+    this.evaluations.announce(notices);
     await this.changes.changed(session.id);
-    if (session.status === 'declined') await this.evaluations.evaluateNow({ subject: 'decline', id: session.id });
     return toCallSessionDto(session);
   }
 

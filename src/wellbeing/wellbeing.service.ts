@@ -76,10 +76,10 @@ export class WellbeingService {
         details: { sessionId: session.id, status: check.status, distress: check.distress, instrumentVersion: check.instrument_version },
       });
       await this.evaluations.queueForCheck(tx, check.id);
-      return check;
+      return { check, notices: await this.evaluations.evaluateWithin(tx, { subject: 'check', id: check.id }) };
     });
-    await this.evaluations.evaluateNow({ subject: 'check', id: row.id });
-    return toDto(row);
+    this.evaluations.announce(row.notices);
+    return toDto(row.check);
   }
 }
 

@@ -259,6 +259,30 @@ describe('wellbeing checks, alerts and the /counselors socket', () => {
       expect(after).toEqual(before);
     });
 
+    it('keeps the check when its evaluation fails; the queued job raises the alert later, once', async () => {
+      const child = await newChild();
+      await checkAfterCall(child, SAD);
+      // The evaluation breaks (inside its savepoint) while the check is stored.
+      await t.db.query(`CREATE FUNCTION kb_test_break_evaluation() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'evaluation broke'; END $$`);
+      await t.db.query(`CREATE TRIGGER kb_test_break_evaluation BEFORE INSERT ON alert_evaluations FOR EACH ROW EXECUTE FUNCTION kb_test_break_evaluation()`);
+      let checkId: string;
+      try {
+        checkId = (await checkAfterCall(child, SAD)).check.id;
+      } finally {
+        await t.db.query(`DROP TRIGGER kb_test_break_evaluation ON alert_evaluations`);
+        await t.db.query(`DROP FUNCTION kb_test_break_evaluation()`);
+      }
+      expect(await t.db.query(`SELECT count(*)::int AS n FROM wellbeing_checks WHERE id = $1`, [checkId])).toEqual([{ n: 1 }]);
+      expect(await alertsOf(child.id)).toEqual([]);
+      const job = await t.db.query(`SELECT data FROM ${schema}.job WHERE name = 'alert.evaluate' AND data->>'id' = $1`, [checkId]);
+      expect(job).toEqual([{ data: { subject: 'check', id: checkId } }]);
+
+      const evaluations = t.app.get(AlertEvaluations);
+      expect(await evaluations.evaluate({ subject: 'check', id: checkId })).toBe('evaluated');
+      expect(await evaluations.evaluate({ subject: 'check', id: checkId })).toBe('already_evaluated');
+      expect((await alertsOf(child.id)).map((alert) => alert.rule)).toEqual(['persistent_distress']);
+    });
+
     it('gives alerts of a child without a counselor to the hub’s counselors in turn', async () => {
       const owners: string[] = [];
       for (let i = 0; i < 4; i++) {
