@@ -5,11 +5,10 @@ export const DEMO_HUB = {
   name: '向日葵村小学 Sunflower Village School hub',
   timeZone: 'Asia/Shanghai',
   stations: ['Booth 1 / 一号亭', 'Booth 2 / 二号亭', 'Library tablet / 图书室平板'],
-  // Weekday afternoons after school, long weekend days (hub-local wall time).
-  openingHours: [
-    ...[1, 2, 3, 4, 5].map((weekday) => ({ weekday, start: '15:30', end: '20:00' })),
-    ...[6, 7].map((weekday) => ({ weekday, start: '09:00', end: '20:30' })),
-  ],
+  // A real school hub opens after school; the demo one takes walk-in calls (no notice) at any
+  // hour, so the README's walkthrough works whenever someone tries it.
+  openingHours: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '00:00', end: '24:00' })),
+  minimumNoticeMinutes: 0,
 };
 
 export const DEMO_USERS = [
@@ -23,11 +22,8 @@ export const DEMO_GUARDIANS = [
     key: 'mother',
     displayName: '张丽 Zhang Li',
     phone: '+8613900000001',
-    timeZone: 'Asia/Shanghai', // a factory in Dongguan: lunch break and after the day shift
-    windows: [
-      ...[1, 2, 3, 4, 5, 6].map((weekday) => ({ weekday, start: '12:00', end: '13:00' })),
-      ...[1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '19:00', end: '21:30' })),
-    ],
+    timeZone: 'Asia/Shanghai', // a factory in Dongguan, on leave this week: free at any hour (the walkthrough's parent)
+    windows: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '00:00', end: '24:00' })),
   },
   {
     key: 'father',

@@ -34,7 +34,11 @@ export class DemoSeeder implements OnApplicationBootstrap {
   }
 
   private async seed(tx: EntityManager): Promise<void> {
-    const [hub] = await tx.query(`INSERT INTO hubs (name, time_zone) VALUES ($1, $2) RETURNING id`, [DEMO_HUB.name, DEMO_HUB.timeZone]);
+    const [hub] = await tx.query(`INSERT INTO hubs (name, time_zone, minimum_notice_minutes) VALUES ($1, $2, $3) RETURNING id`, [
+      DEMO_HUB.name,
+      DEMO_HUB.timeZone,
+      DEMO_HUB.minimumNoticeMinutes,
+    ]);
     for (const name of DEMO_HUB.stations) await tx.query(`INSERT INTO stations (hub_id, name) VALUES ($1, $2)`, [hub.id, name]);
     for (const rule of validateWeeklyRules(DEMO_HUB.openingHours)) {
       await tx.query(`INSERT INTO hub_opening_hours (hub_id, weekday, start_minute, end_minute) VALUES ($1, $2, $3, $4)`, [
