@@ -11,7 +11,7 @@ import { NotificationsService } from '../notifications/notifications.service';
 import { EvaluationContext, AlertHistoryRepository } from './alert-history.repository';
 import { AlertNotice, AlertNotices } from './alert-notices';
 import { AlertSettings, HubAlertSettings } from './alert-settings';
-import { AlertsRepository, toAlertView } from './alerts.repository';
+import { AlertRow, AlertsRepository, toAlertView } from './alerts.repository';
 import { ruleLabel, whenInZone } from './alert-wording';
 
 export type EvaluationSubject = JobPayloads['alert.evaluate'];
@@ -102,6 +102,9 @@ export class AlertEvaluations implements OnApplicationBootstrap {
 
   private async evaluateOn(tx: EntityManager, subject: EvaluationSubject): Promise<{ outcome: EvaluationOutcome; notices: AlertNotice[] }> {
     const now = this.clock.now().toJSDate();
+    // Evaluations of one child run one at a time: two checks in concurrent transactions would each
+    // read a history without the other's check (two mild checks, "1 of 3" each) and both be marked done.
+    await this.alerts.lockChildOf(tx, subject);
     // The claim: concurrent evaluations of one subject queue on this row; the loser sees it and stops.
     const claimed: unknown[] = await tx.query(
       `INSERT INTO alert_evaluations (subject_type, subject_id, evaluated_at, findings) VALUES ($1, $2, $3, 0)
@@ -168,13 +171,7 @@ export class AlertEvaluations implements OnApplicationBootstrap {
           hubId: alert.hub_id,
           details: { rule: finding.ruleId, ruleVersion: finding.ruleVersion, severity: finding.severity, settingsVersion: hub.version, assignedCounselorId: owner },
         });
-        if (owner) {
-          await this.notifications.enqueue(tx, {
-            recipient: { type: 'user', id: owner },
-            template: 'alert_raised',
-            params: { alertId: id, childName: alert.child_name, rule: ruleLabel(finding.ruleId), severity: finding.severity, dueBy: whenInZone(dueBy, context.hubTimeZone) },
-          });
-        }
+        await this.tellOwner(tx, alert, finding, dueBy, context.hubTimeZone);
         return { event: 'alert.created', alert: toAlertView(alert) };
       }
       // A concurrent evaluation of another subject opened it first: join that one.
@@ -183,15 +180,34 @@ export class AlertEvaluations implements OnApplicationBootstrap {
     }
     const added = await this.alerts.addEvidence(tx, live.id, finding.evidence, now);
     if (added === 0) return null;
-    await this.alerts.joinEvidence(tx, live.id, finding.reason, now);
+    // New evidence of a high-severity alert that a counselor already acknowledged (the child asks
+    // for help again, distress persists) must not sit quietly on a handled alert: it opens again,
+    // with a new due time and its own escalation, and the owner is told.
+    const reopen = live.status === 'acknowledged' && finding.severity === 'high';
+    const dueBy = reopen ? DateTime.fromJSDate(now).plus({ hours: hub.slaHours[finding.severity] }).toJSDate() : null;
+    await this.alerts.joinEvidence(tx, live.id, finding.reason, now, dueBy);
     await this.audit.record(tx, {
       action: 'alert.evidence_add',
       objectType: 'alert',
       objectId: live.id,
       childId: live.child_id,
       hubId: live.hub_id,
-      details: { rule: finding.ruleId, added, checkIds: finding.evidence.checkIds, sessionIds: finding.evidence.sessionIds },
+      details: { rule: finding.ruleId, added, checkIds: finding.evidence.checkIds, sessionIds: finding.evidence.sessionIds, reopened: reopen },
     });
-    return { event: 'alert.updated', alert: toAlertView((await this.alerts.find(tx, live.id))!) };
+    const alert = (await this.alerts.find(tx, live.id))!;
+    if (dueBy) {
+      await this.jobs.send(tx, 'alert.escalate', { alertId: live.id }, { ...RETRIES, startAfter: dueBy, singletonKey: `${live.id}/${dueBy.toISOString()}` });
+      await this.tellOwner(tx, alert, finding, dueBy, context.hubTimeZone);
+    }
+    return { event: 'alert.updated', alert: toAlertView(alert) };
+  }
+
+  /** The owner hears of a new (or reopened) alert through the outbox; with no counselor in the hub, the admins do. */
+  private async tellOwner(tx: EntityManager, alert: AlertRow, finding: Finding, dueBy: Date, timeZone: string): Promise<void> {
+    const recipients = alert.assigned_counselor_id ? [alert.assigned_counselor_id] : await this.alerts.activeAdminIds(tx);
+    const params = { alertId: alert.id, childName: alert.child_name, rule: ruleLabel(finding.ruleId), severity: finding.severity, dueBy: whenInZone(dueBy, timeZone) };
+    for (const id of recipients) {
+      await this.notifications.enqueue(tx, { recipient: { type: 'user', id }, template: 'alert_raised', params });
+    }
   }
 }

@@ -100,8 +100,24 @@ export class AlertsRepository {
     return rows[0].n;
   }
 
-  async joinEvidence(tx: Queryable, alertId: string, reason: string, at: Date): Promise<void> {
-    await tx.query(`UPDATE alerts SET reason = $2, updated_at = $3 WHERE id = $1`, [alertId, reason, at]);
+  /** New evidence: the reason now; with `reopenDueBy`, the alert opens again with that due time (and may escalate again). */
+  async joinEvidence(tx: Queryable, alertId: string, reason: string, at: Date, reopenDueBy: Date | null = null): Promise<void> {
+    if (reopenDueBy === null) {
+      await tx.query(`UPDATE alerts SET reason = $2, updated_at = $3 WHERE id = $1`, [alertId, reason, at]);
+      return;
+    }
+    await tx.query(`UPDATE alerts SET reason = $2, updated_at = $3, status = 'open', due_by = $4, escalated_at = NULL WHERE id = $1`, [alertId, reason, at, reopenDueBy]);
+  }
+
+  /** Serialises evaluations of one child: the subject's child row, locked. */
+  async lockChildOf(tx: Queryable, subject: { subject: 'check' | 'decline'; id: string }): Promise<void> {
+    const owner = subject.subject === 'check' ? 'SELECT child_id FROM wellbeing_checks WHERE id = $1' : 'SELECT child_id FROM sessions WHERE id = $1';
+    await tx.query(`SELECT 1 FROM children WHERE id = (${owner}) FOR UPDATE`, [subject.id]);
+  }
+
+  async activeAdminIds(tx: Queryable): Promise<string[]> {
+    const rows: { id: string }[] = await tx.query(`SELECT id FROM users WHERE role = 'admin' AND disabled_at IS NULL ORDER BY id`);
+    return rows.map((row) => row.id);
   }
 
   async evidenceOf(tx: Queryable, alertId: string): Promise<{ type: 'check' | 'session'; id: string; addedAt: Date }[]> {
@@ -226,11 +242,14 @@ export class AlertsRepository {
   }
 }
 
-/** Admins see every alert; counselors those of their hubs' children (their own are always of their hubs). */
+/**
+ * Admins see every alert; counselors those of the hubs they work in now. An alert they own in a
+ * hub they left is out of their scope (its hub's counselors and the escalation still cover it).
+ */
 export function scopeCondition(actor: Actor, params: unknown[]): string {
   if (actor.role === 'admin') return 'true';
-  params.push(actor.hubIds, actor.id);
-  return `(a.hub_id = ANY($${params.length - 1}::uuid[]) OR a.assigned_counselor_id = $${params.length})`;
+  params.push(actor.hubIds);
+  return `a.hub_id = ANY($${params.length}::uuid[])`;
 }
 
 export function toAlertView(row: AlertRow): AlertView {

@@ -19,7 +19,9 @@ export class TimelineService {
   read(actor: Actor, childId: string, query: PageQuery): Promise<Page<TimelineItemDto>> {
     return this.transactions.run(async (tx) => {
       const child = await this.scope.findVisibleChild(tx, actor, childId);
-      const { items, total } = await this.timeline.page(tx, child.id, query.pageSize, offsetOf(query));
+      const page = await this.timeline.page(tx, child.id, query.pageSize, offsetOf(query));
+      const items = actor.role === 'hub_staff' ? page.items.map(withoutCounselorNotes) : page.items;
+      const total = page.total;
       await this.audit.record(tx, {
         action: 'child.timeline_read',
         objectType: 'child',
@@ -31,4 +33,14 @@ export class TimelineService {
       return pageOf(items, total, query);
     });
   }
+}
+
+/**
+ * Hub staff see what happened to the child (sessions, assents, checks, that an alert exists and its
+ * state, plan changes) but not the counselors' own words: follow-up notes and resolution outcomes.
+ */
+function withoutCounselorNotes(item: TimelineItemDto): TimelineItemDto {
+  if (item.type === 'follow_up') return { ...item, data: { ...item.data, note: null } };
+  if (item.type === 'alert') return { ...item, data: { ...item.data, outcome: null } };
+  return item;
 }

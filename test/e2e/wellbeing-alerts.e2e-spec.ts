@@ -283,6 +283,86 @@ describe('wellbeing checks, alerts and the /counselors socket', () => {
       expect((await alertsOf(child.id)).map((alert) => alert.rule)).toEqual(['persistent_distress']);
     });
 
+    it('opens an acknowledged high alert again when the child asks for help again: due again, escalates again, the owner told', async () => {
+      const child = await newChild();
+      await checkAfterCall(child, { ...CALM, wantsToTalk: true });
+      const [first] = await alertsOf(child.id);
+      await t.http().post(`/api/v1/alerts/${first.id}/acknowledge`).set(...bearer(counselor.token)).expect(200);
+      clock.advance({ hours: 1 });
+      const live = await connect(counselor.token);
+      await checkAfterCall(child, { ...CALM, wantsToTalk: true });
+      const reopened = await live.next('alert.updated', (a) => a.id === first.id);
+      expect(reopened).toMatchObject({ status: 'open', escalatedAt: null, dueBy: clock.now().plus({ hours: 4 }).toJSDate().toISOString() });
+      expect(await alertsOf(child.id)).toHaveLength(1);
+      const notes = await t.db.query(`SELECT recipient_id FROM notifications WHERE params->>'alertId' = $1 AND template = 'alert_raised'`, [first.id]);
+      expect(notes).toEqual([{ recipient_id: counselor.id }, { recipient_id: counselor.id }]);
+      const jobs = await t.db.query(`SELECT start_after FROM ${schema}.job WHERE name = 'alert.escalate' AND data->>'alertId' = $1 ORDER BY start_after`, [first.id]);
+      expect(jobs.map((j: { start_after: Date }) => j.start_after.toISOString())).toContain(reopened.dueBy);
+    });
+
+    it('tells the admins when the hub has no counselor to own the alert', async () => {
+      const lonelyHub = await t.factories.newHub();
+      const lonelyStation = await t.factories.newStation(lonelyHub.id);
+      const lonelyStaff = await t.factories.newUser('hub_staff', [lonelyHub.id]);
+      const child = await t.factories.newChild(lonelyHub.id);
+      await t.factories.newLink(child.id, guardian.id);
+      await t.factories.newConsent(child.id, guardian.id);
+      const s = await t.factories.newSession({
+        hubId: lonelyHub.id,
+        stationId: lonelyStation.id,
+        childId: child.id,
+        guardianId: guardian.id,
+        supervisorId: lonelyStaff.id,
+        startsAt: now.minus({ days: 3 }).toJSDate(),
+        status: 'completed',
+      });
+      await submit(s.id, { answers: { ...CALM, wantsToTalk: true } }, lonelyStaff.token).expect(201);
+      const [alert] = await alertsOf(child.id);
+      expect(alert.assigned_counselor_id).toBeNull();
+      const recipients = (await t.db.query(`SELECT recipient_id FROM notifications WHERE params->>'alertId' = $1 AND template = 'alert_raised'`, [alert.id])).map(
+        (row: { recipient_id: string }) => row.recipient_id,
+      );
+      expect(recipients).toContain(admin.id);
+    });
+
+    it('sees both of two checks evaluated at the same time: two distressed checks raise persistent_distress', async () => {
+      const child = await newChild();
+      const [a, b] = [await session(child), await session(child)];
+      clock.advance({ minutes: 1 });
+      const responses = await Promise.all([submit(a.id, { answers: SAD }), submit(b.id, { answers: SAD })]);
+      expect(responses.map((response) => response.status)).toEqual([201, 201]);
+      expect((await alertsOf(child.id)).map((alert) => alert.rule)).toEqual(['persistent_distress']);
+    });
+
+    it('keeps an owned alert out of reach once its counselor no longer works at the hub', async () => {
+      const leaving = await t.factories.newUser('counselor', [hub.id]);
+      const child = await newChild({ counselorId: leaving.id });
+      await checkAfterCall(child, { ...CALM, wantsToTalk: true });
+      const [alert] = await alertsOf(child.id);
+      expect(alert.assigned_counselor_id).toBe(leaving.id);
+      await t.http().get(`/api/v1/alerts/${alert.id}`).set(...bearer(leaving.token)).expect(200);
+      await t.db.query(`DELETE FROM user_hubs WHERE user_id = $1`, [leaving.id]);
+      await t.http().get(`/api/v1/alerts/${alert.id}`).set(...bearer(leaving.token)).expect(404);
+      const list = await t.http().get(`/api/v1/alerts?childId=${child.id}`).set(...bearer(leaving.token)).expect(200);
+      expect(list.body.items).toEqual([]);
+    });
+
+    it('shows hub staff the child’s timeline without the counselors’ notes and outcomes', async () => {
+      const child = await newChild();
+      await checkAfterCall(child, { ...CALM, wantsToTalk: true });
+      const [alert] = await alertsOf(child.id);
+      await t.http().post(`/api/v1/alerts/${alert.id}/follow-ups`).set(...bearer(counselor.token)).send({ action: 'met_child', note: 'Worried about the grandmother' }).expect(201);
+      await t.http().post(`/api/v1/alerts/${alert.id}/resolve`).set(...bearer(counselor.token)).send({ outcome: 'Family situation discussed' }).expect(200);
+      const read = async (token: string) => (await t.http().get(`/api/v1/children/${child.id}/timeline`).set(...bearer(token)).expect(200)).body.items;
+      const byType = (items: { type: string; data: Record<string, unknown> }[], type: string) => items.find((item) => item.type === type)!.data;
+      const forCounselor = await read(counselor.token);
+      expect(byType(forCounselor, 'follow_up').note).toBe('Worried about the grandmother');
+      expect(byType(forCounselor, 'alert').outcome).toBe('Family situation discussed');
+      const forStaff = await read(staff.token);
+      expect(byType(forStaff, 'follow_up')).toMatchObject({ action: 'met_child', note: null });
+      expect(byType(forStaff, 'alert')).toMatchObject({ status: 'resolved', outcome: null });
+    });
+
     it('gives alerts of a child without a counselor to the hub’s counselors in turn', async () => {
       const owners: string[] = [];
       for (let i = 0; i < 4; i++) {
