@@ -132,8 +132,16 @@ export class AlertEvaluations implements OnApplicationBootstrap {
       const loaded = await this.history.check(tx, subject.id);
       if (!loaded) return undefined;
       const hub = await this.settings.forHub(tx, loaded.context.hubId);
-      const history = await this.history.history(tx, loaded.context.childId, new Date(loaded.check.at), loaded.sessionStartsAt, hub.settings);
-      const findings = evaluate(loaded.check, history, hub.settings, now.getTime(), { timeZone: loaded.context.hubTimeZone });
+      const judge = async (check: typeof loaded) => {
+        const history = await this.history.history(tx, check.context.childId, new Date(check.check.at), check.sessionStartsAt, hub.settings);
+        return evaluate(check.check, history, hub.settings, now.getTime(), { timeZone: check.context.hubTimeZone });
+      };
+      const findings = await judge(loaded);
+      // A newer check committed first was judged without this one: judge the newest state again
+      // (findings already applied add no evidence twice).
+      const newerId = await this.history.newerCheck(tx, loaded.context.childId, new Date(loaded.check.at), loaded.check.id);
+      const newer = newerId ? await this.history.check(tx, newerId) : undefined;
+      if (newer) findings.push(...(await judge(newer)));
       return { findings, context: loaded.context, hub };
     }
     const loaded = await this.history.declinedSession(tx, subject.id);

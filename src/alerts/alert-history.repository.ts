@@ -66,6 +66,19 @@ export class AlertHistoryRepository {
   }
 
   /** The child's latest checks recorded up to `checksUpTo` and finished sessions starting up to `sessionsUpTo`, as many as the rules read. */
+  /**
+   * The child's newest check after this one (recorded later, or at the same instant with a greater
+   * id: the order the rules use), if any. Checks committed in another order than they were
+   * recorded still get judged together: the newest state is evaluated too.
+   */
+  async newerCheck(tx: Queryable, childId: string, at: Date, checkId: string): Promise<string | undefined> {
+    const rows: { id: string }[] = await tx.query(
+      `SELECT id FROM wellbeing_checks WHERE child_id = $1 AND (recorded_at, id) > ($2, $3::uuid) ORDER BY recorded_at DESC, id DESC LIMIT 1`,
+      [childId, at, checkId],
+    );
+    return rows[0]?.id;
+  }
+
   async history(tx: Queryable, childId: string, checksUpTo: Date, sessionsUpTo: Date, settings: DistressSettings): Promise<History> {
     const checkLimit = Math.max(settings.persistentDistress.lastChecks, settings.decliningTrend.recentChecks + settings.decliningTrend.baselineMaxChecks);
     // Skipped checks do not count for the trend rules but take rows: read twice as many.

@@ -2,6 +2,7 @@ import { NAMESPACES, type CounselorsServerToClient } from '@app/realtime-protoco
 import { OnGatewayConnection, OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
 import type { Actor } from '../common/auth/actor';
+import { RealtimeServers } from '../realtime/realtime-servers';
 import { SocketAuth } from '../realtime/socket-auth';
 import { bindEvents, toSocketProblem } from '../realtime/socket-problems';
 import { AlertNotices, rooms } from './alert-notices';
@@ -18,11 +19,13 @@ type CounselorSocket = Socket<Record<string, never>, CounselorsServerToClient, R
 export class CounselorsGateway implements OnGatewayInit, OnGatewayConnection {
   constructor(
     private readonly auth: SocketAuth,
+    private readonly servers: RealtimeServers,
     private readonly notices: AlertNotices,
     private readonly alerts: AlertsService,
   ) {}
 
   afterInit(namespace: Namespace): void {
+    this.servers.register(namespace);
     namespace.use(this.auth.admit(['counselor', 'admin'], 'The alert inbox is for counselors and admins'));
     this.notices.attach(namespace);
   }

@@ -10,6 +10,7 @@ import { DomainError, notFound } from '../common/errors/domain-error';
 import { clientIp } from '../common/rate-limit/client-ip';
 import { RateLimiter } from '../common/rate-limit/rate-limiter';
 import { Transactions } from '../database/transaction';
+import { RealtimeServers } from '../realtime/realtime-servers';
 import { CredentialsRepository, UserCredentials, UserProfile } from './credentials.repository';
 import { LoginDto } from './dto/login.dto';
 import { LoginResponseDto, MeDto } from './dto/auth-responses.dto';
@@ -35,6 +36,7 @@ export class AuthService {
     private readonly limiter: RateLimiter,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly realtime: RealtimeServers,
   ) {}
 
   /**
@@ -74,6 +76,7 @@ export class AuthService {
       await revokeAccessTokens(tx, actor);
       await this.audit.record(tx, { action: 'auth.logout_everywhere', objectType: actor.type, objectId: actor.id });
     });
+    this.realtime.disconnectAccount(actor.id);
   }
 
   private async attempt(user: UserCredentials, password: string): Promise<Attempt> {

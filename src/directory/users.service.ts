@@ -8,6 +8,7 @@ import { Clock } from '../common/clock';
 import { DomainError, notFound } from '../common/errors/domain-error';
 import { offsetOf, Page, pageOf } from '../common/pagination';
 import { Transactions } from '../database/transaction';
+import { RealtimeServers } from '../realtime/realtime-servers';
 import { CreateUserDto, UpdateUserDto, UserQuery } from './dto/user.dto';
 import { HubRepository } from './hub.repository';
 import { User, UserChanges, UserRepository, UserScope } from './user.repository';
@@ -21,6 +22,7 @@ export class UsersService {
     private readonly clock: Clock,
     private readonly users: UserRepository,
     private readonly hubs: HubRepository,
+    private readonly realtime: RealtimeServers,
   ) {}
 
   async create(dto: CreateUserDto): Promise<User> {
@@ -67,7 +69,7 @@ export class UsersService {
       throw new DomainError('CONFLICT', 'You cannot disable your own account');
     }
     const passwordHash = dto.password === undefined ? undefined : await hashPassword(dto.password);
-    return this.transactions.run(async (tx) => {
+    const { user, rescoped } = await this.transactions.run(async (tx) => {
       const current = await this.visibleUser(tx, actor, id, { lock: true });
       const changes: UserChanges = {};
       const details: Record<string, { from: unknown; to: unknown }> = {};
@@ -96,7 +98,7 @@ export class UsersService {
           details.hubIds = { from: current.hubIds, to };
         }
       }
-      if (Object.keys(details).length === 0) return current;
+      if (Object.keys(details).length === 0) return { user: current, rescoped: false };
       await this.users.update(tx, id, changes, this.now());
       // A password reset or a disabled account signs out every session it had (re-enabling revives none).
       const signedOut = changes.passwordHash !== undefined || Boolean(changes.disabledAt);
@@ -108,8 +110,10 @@ export class UsersService {
         hubId: current.hubIds.length === 1 ? current.hubIds[0] : undefined,
         details: { changes: details, ...(signedOut && { signedOut: true }) },
       });
-      return (await this.users.find(tx, id)) as User;
+      return { user: (await this.users.find(tx, id)) as User, rescoped: signedOut || details.hubIds !== undefined };
     });
+    if (rescoped) this.realtime.disconnectAccount(id);
+    return user;
   }
 
   /** The user if they share a hub with the actor (admins: anyone); otherwise NOT_FOUND. */

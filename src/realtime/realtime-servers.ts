@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { NAMESPACES } from '@app/realtime-protocol';
 import type { Namespace } from 'socket.io';
+import { rooms } from './rooms';
 
 /**
  * The socket.io namespaces, registered by their gateways when they start, so services can emit
@@ -15,5 +17,14 @@ export class RealtimeServers {
 
   get(name: string): Namespace | undefined {
     return this.namespaces.get(name);
+  }
+
+  /**
+   * Cuts every socket of an account on the access-token namespaces (on every instance): after a
+   * change of hubs, a disabled account or a sign-out everywhere, rooms joined under the old scope
+   * must not keep receiving. The pages reconnect and are scoped afresh (or refused).
+   */
+  disconnectAccount(accountId: string): void {
+    for (const name of [NAMESPACES.hubs, NAMESPACES.counselors]) this.namespaces.get(name)?.in(rooms.account(accountId)).disconnectSockets(true);
   }
 }

@@ -11,6 +11,8 @@ export const rooms = {
   admitted: (sessionId: string) => `call:${sessionId}:admitted`,
   /** Participants in the waiting room. A socket is in exactly one of `admitted` and `waiting`. */
   waiting: (sessionId: string) => `call:${sessionId}:waiting`,
+  /** Every socket of one signed-in account (access-token namespaces), to cut them when its scope changes. */
+  account: (accountId: string) => `account:${accountId}`,
   /** Staff watching a hub's day. */
   hub: (hubId: string) => `hub:${hubId}`,
 };

@@ -3,6 +3,7 @@ import type { Socket } from 'socket.io';
 import type { Actor, Role } from '../common/auth/actor';
 import { AuthGuard } from '../common/auth/auth.guard';
 import { DomainError } from '../common/errors/domain-error';
+import { rooms } from './rooms';
 import { connectError } from './socket-problems';
 
 /**
@@ -31,6 +32,7 @@ export class SocketAuth {
         .then((actor) => {
           if (!roles.includes(actor.role)) throw new DomainError('FORBIDDEN', refusal);
           (socket.data as { actor: Actor }).actor = actor;
+          void socket.join(rooms.account(actor.id));
           next();
         })
         .catch((error: unknown) => next(connectError(error)));

@@ -63,6 +63,22 @@ describe('/hubs namespace: the hub’s day, live', () => {
     expect((await refusal(t, '/hubs', { token: w.staff.token })).code).toBe('UNAUTHENTICATED');
   });
 
+  it('cuts the watcher’s sockets (here and on /counselors) when the account’s hubs change or it signs out everywhere', async () => {
+    const w = await world();
+    const admin = await t.factories.newAdmin();
+    const { socket } = await watcher(w.staff.token, w.hub.id);
+    const other = await t.factories.newHub();
+    const cut = socket.closed();
+    await t.http().patch(`/api/v1/users/${w.staff.id}`).set(...bearer(admin.token)).send({ hubIds: [other.id] }).expect(200);
+    expect(await cut).toBe('io server disconnect');
+
+    const counselorSocket = await connectSocket(t, '/counselors', { token: w.counselor.token });
+    open.push(counselorSocket);
+    const signedOut = counselorSocket.closed();
+    await t.http().post('/api/v1/auth/logout-everywhere').set(...bearer(w.counselor.token)).expect(204);
+    expect(await signedOut).toBe('io server disconnect');
+  });
+
   it('answers watch with today’s sessions in the hub’s own day, for its staff, counselors and admins; another hub is not found', async () => {
     const w = await world();
     const early = await w.session(DateTime.fromISO('2033-06-05T16:30:00Z')); // 00:30 in Shanghai: today
