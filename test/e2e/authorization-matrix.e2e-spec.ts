@@ -83,7 +83,6 @@ const SAMPLES: Record<string, Sample> = {
   'PUT /api/v1/guardians/{id}/availability': { body: () => ({ windows: [{ weekday: 2, start: '19:00', end: '21:00' }] }) },
   'GET /api/v1/guardians/{id}/calendar.ics': {},
   'POST /api/v1/guardians/{id}/calendar-token': {},
-  'POST /api/v1/sessions/{id}/guardian-joined': {},
   'POST /api/v1/sessions/{id}/reschedule-requests': { body: () => ({ note: 'My shift changed' }) },
   'GET /api/v1/reschedule-requests': { query: (s) => ({ hubId: s.hubId }) },
   'POST /api/v1/reschedule-requests/{id}/approve': { body: () => ({ startsAt: inTwoDays() }) },
