@@ -14,9 +14,10 @@ import { RealtimeServers } from '../realtime/realtime-servers';
 import { rooms } from '../realtime/rooms';
 import { SessionChanges } from '../realtime/session-changes';
 import { GuardianPresenceService } from '../reminders/guardian-presence.service';
+import { assertJoinable, assertLinkApproved } from './call-guards';
 import { parseEmpty, parseParticipantTarget, parseSignal } from './call-messages';
 import { CallSession, CallSessionsRepository, factsOf } from './call-sessions.repository';
-import { CallsService, callRoleOf, JOIN_OPENS_BEFORE_MS, JOINABLE_STATUSES } from './calls.service';
+import { CallsService, callRoleOf } from './calls.service';
 import { JoinTokenService } from './join-token.service';
 import { lifecycleError } from './lifecycle-errors';
 import { SessionTransitions } from './session-transitions';
@@ -56,7 +57,10 @@ export class CallRoomService {
     private readonly clock: Clock,
   ) {}
 
-  /** Handshake: a valid join token for a session that can still be joined, by someone who still has that part in it. */
+  /**
+   * Handshake: a valid join token for a session that can still be joined, on a child–guardian
+   * link that is still approved, by someone who still has that part in it.
+   */
   async authenticate(socket: CallSocket): Promise<void> {
     const claims = this.joinTokens.verify(socket.handshake.auth?.token);
     if (!claims) throw new DomainError('UNAUTHENTICATED', 'Connect with { auth: { token } }: a valid join token from POST /sessions/:id/join-token');
@@ -66,6 +70,7 @@ export class CallRoomService {
     const actor: Actor = { type, id: claims.sub, role: claims.role === 'guardian' ? 'guardian' : claims.role === 'supervisor' ? 'hub_staff' : 'counselor', hubIds: [] };
     if (callRoleOf(actor, session) !== claims.role) throw new DomainError('FORBIDDEN', 'This token’s holder no longer has that part in the call');
     assertJoinable(session, this.clock.now().toMillis());
+    assertLinkApproved(session);
     const displayName = await this.sessions.displayNameOf(this.db, { type, id: claims.sub });
     if (displayName === undefined) throw new DomainError('UNAUTHENTICATED', 'The account of this token no longer exists or is disabled');
     socket.data = { sessionId: session.id, participantId: claims.sub, role: claims.role, displayName, actor };
@@ -84,6 +89,7 @@ export class CallRoomService {
     const participant = await this.transactions.run(async (tx) => {
       const session = await this.lockedSession(tx, sessionId);
       assertJoinable(session, now.toMillis());
+      assertLinkApproved(session);
       const joined = await this.sessions.connect(tx, { sessionId, participantId, role, displayName, socketId: socket.id, now: now.toJSDate() });
       if (role === 'guardian' && session.guardianJoinedAt === null) await this.presence.markGuardianJoined(tx, sessionId);
       if (role === 'counselor' && session.counselorJoinedAt === null) await this.sessions.markCounselorJoined(tx, sessionId, now.toJSDate());
@@ -118,10 +124,11 @@ export class CallRoomService {
   }
 
   /**
-   * Supervisor: let a participant in. Only after the child said yes, so admitted participants
-   * (between whom signals flow) exist only once assent is yes. Admitting the guardian (and, for a
-   * mediated call, the counselor as well) starts the call: `start_call` → in_call, and the
-   * scheduled-end job.
+   * Supervisor: let a participant in, only after the child said yes and while the child–guardian
+   * link is approved. The supervisor is admitted on join (before assent), so signals may flow
+   * before assent only from the supervisor; nobody else is admitted, so none reaches the guardian
+   * or the counselor before the child said yes. Admitting the guardian (and, for a mediated call,
+   * the counselor as well) starts the call: `start_call` → in_call, and the scheduled-end job.
    */
   async admit(socket: CallSocket, payload: unknown): Promise<void> {
     const targetId = parseParticipantTarget(payload);
@@ -135,6 +142,7 @@ export class CallRoomService {
         });
       }
       if (session.assent !== 'yes') throw new DomainError('ASSENT_REQUIRED', 'Participants are admitted only after the child said yes', { currentStatus: session.status });
+      assertLinkApproved(session);
       const target = await this.sessions.findParticipant(tx, sessionId, targetId);
       if (!target) throw notFound('Participant');
       await this.sessions.setState(tx, sessionId, targetId, 'admitted', now.toJSDate());
@@ -204,7 +212,9 @@ export class CallRoomService {
   /**
    * Relays an SDP description or ICE candidate. The sender must be admitted (this socket's own
    * rooms); delivery goes to the target's socket only if it is not in the waiting room, wherever
-   * that socket lives. Admitted ⇒ the child said yes, so no signal flows before assent.
+   * that socket lives. The supervisor is admitted on join, before assent, but everyone else is
+   * admitted only after the child said yes: until then the supervisor's signals reach nobody (all
+   * others wait) and nobody else may send, so no media is negotiated with the guardian before assent.
    */
   signal(socket: CallSocket, payload: unknown): void {
     const message = parseSignal(payload);
@@ -255,18 +265,6 @@ export class CallRoomService {
     const ns = this.servers.get(NAMESPACES.calls);
     if (!ns) throw new Error('the /calls namespace is not initialised');
     return ns as unknown as CallsNamespace;
-  }
-}
-
-/** The same window as join tokens: from 30 min before the start until the scheduled end, while the session can happen. */
-function assertJoinable(session: CallSession, now: number): void {
-  if (!JOINABLE_STATUSES.has(session.status)) {
-    throw new DomainError('CALL_NOT_JOINABLE', `The session is ${session.status}; its call can no longer be joined`, { currentStatus: session.status });
-  }
-  if (now < session.startsAt.getTime() - JOIN_OPENS_BEFORE_MS || now >= session.endsAt.getTime()) {
-    throw new DomainError('CALL_NOT_JOINABLE', 'The call can be joined from 30 minutes before its start until its scheduled end', {
-      currentStatus: session.status,
-    });
   }
 }
 

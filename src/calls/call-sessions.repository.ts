@@ -25,6 +25,8 @@ export interface CallSession {
   callEndedAt: Date | null;
   endReason: string | null;
   cancelReason: string | null;
+  /** The status of the child–guardian link the call is held on (null: no link row); only `approved` may hold the call. */
+  linkStatus: 'pending' | 'approved' | 'revoked' | null;
 }
 
 /** Columns a transition may write (a whitelist: the SET list is built from these names only). */
@@ -58,6 +60,8 @@ const CHANGE_COLUMNS = new Set<keyof SessionChangeColumns>([
 const SESSION_COLUMNS = `s.id, s.hub_id, s.child_id, s.guardian_id, s.supervisor_id, s.counselor_id, s.kind, s.status, s.starts_at, s.ends_at,
   s.checked_in_at, s.assent, s.assent_reason, s.assent_at, s.guardian_joined_at, s.counselor_joined_at, s.call_started_at,
   s.call_ended_at, s.end_reason, s.cancel_reason`;
+/** Read with the session (a scalar subquery: the row lock of `find` stays on the session, not the link). */
+const LINK_STATUS = `(SELECT l.status FROM child_guardian_links l WHERE l.child_id = s.child_id AND l.guardian_id = s.guardian_id) AS link_status`;
 
 interface SessionRow {
   id: string;
@@ -80,6 +84,7 @@ interface SessionRow {
   call_ended_at: Date | null;
   end_reason: string | null;
   cancel_reason: string | null;
+  link_status?: 'pending' | 'approved' | 'revoked' | null;
 }
 
 interface ParticipantRow {
@@ -94,7 +99,7 @@ interface ParticipantRow {
 @Injectable()
 export class CallSessionsRepository {
   async find(tx: Queryable, sessionId: string, options: { lock?: boolean } = {}): Promise<CallSession | undefined> {
-    const rows: SessionRow[] = await tx.query(`SELECT ${SESSION_COLUMNS} FROM sessions s WHERE s.id = $1 ${options.lock ? 'FOR UPDATE' : ''}`, [sessionId]);
+    const rows: SessionRow[] = await tx.query(`SELECT ${SESSION_COLUMNS}, ${LINK_STATUS} FROM sessions s WHERE s.id = $1 ${options.lock ? 'FOR UPDATE OF s' : ''}`, [sessionId]);
     return rows[0] && toSession(rows[0]);
   }
 
@@ -108,7 +113,7 @@ export class CallSessionsRepository {
          UPDATE sessions SET status = $3::session_status, updated_at = $4${sets.length ? ', ' + sets.join(', ') : ''}
           WHERE id = $1 AND status = $2::session_status
           RETURNING *)
-       SELECT ${SESSION_COLUMNS} FROM s`,
+       SELECT ${SESSION_COLUMNS}, ${LINK_STATUS} FROM s`,
       [sessionId, from, to, now, ...values],
     );
     return rows[0] && toSession(rows[0]);
@@ -245,6 +250,7 @@ function toSession(row: SessionRow): CallSession {
     callEndedAt: row.call_ended_at,
     endReason: row.end_reason,
     cancelReason: row.cancel_reason,
+    linkStatus: row.link_status ?? null,
   };
 }
 

@@ -35,7 +35,7 @@ export class CallsController {
     summary: 'Record the child’s answer: will they have the call today?',
     description:
       'Recorded by hub staff beside the child, once per session (409 ASSENT_ALREADY_RECORDED), after check-in (409 INVALID_TRANSITION), ' +
-      'with an active guardian consent covering `video_call` (409 CONSENT_REQUIRED). `yes` keeps the session `checked_in` and lets the ' +
+      'on an approved child–guardian link (409 LINK_NOT_APPROVED), with an active guardian consent covering `video_call` (409 CONSENT_REQUIRED). `yes` keeps the session `checked_in` and lets the ' +
       'supervisor admit the others into the call; `not_today` or `no` ends it as `declined` and the guardian gets one gentle note ' +
       '(the same words for both). `reason` (from a short list) only with `not_today` or `no`.',
   })
@@ -52,7 +52,8 @@ export class CallsController {
     description:
       'For the session’s guardian, its supervising staff member and, for a mediated session, its counselor. Out of scope → 404; ' +
       'in scope without a part in the call (another staff member, an admin) → 403. From 30 minutes before the start until the ' +
-      'scheduled end while the session is booked, checked in or in the call (else 409 CALL_NOT_JOINABLE). The token lasts at most ' +
+      'scheduled end while the session is booked, checked in or in the call (else 409 CALL_NOT_JOINABLE), and while the ' +
+      'child–guardian link is approved (a revoked link: 409 LINK_NOT_APPROVED, for the guardian too). The token lasts at most ' +
       '15 minutes and never past the scheduled end; `iceServers` carry TURN credentials valid until the scheduled end. Takes no body.',
   })
   @ApiOkResponse({ type: JoinTokenDto })
@@ -66,7 +67,8 @@ export class CallsController {
   @ApiOperation({
     summary: 'End the call for everyone',
     description:
-      'Hub staff (the supervisor), or the counselor of a mediated call. Only a call in progress (409 INVALID_TRANSITION with ' +
+      'The session’s supervisor (another staff member of the hub: 403 FORBIDDEN; admins: 403 NOT_ALLOWED_FOR_ROLE), or the ' +
+      'counselor of a mediated call. Only a call in progress (409 INVALID_TRANSITION with ' +
       '`currentStatus`). Every participant gets `ended` and is disconnected. A call also ends by itself at the scheduled end. Takes no body.',
   })
   @ApiOkResponse({ type: CallSessionDto })

@@ -8,12 +8,13 @@ import { CallsController } from './calls.controller';
 import { CallsGateway } from './calls.gateway';
 import { CallsService } from './calls.service';
 import { JoinTokenService } from './join-token.service';
+import { NoShowJob } from './no-show.job';
 import { SessionTransitions } from './session-transitions';
 
-/** The call: check-in, assent, join tokens, the /calls room with its signaling, and the scheduled end. */
+/** The call: check-in, assent, join tokens, the /calls room with its signaling, the no-show check and the scheduled end. */
 @Module({
   imports: [RemindersModule, AlertsModule],
   controllers: [CallsController],
-  providers: [CallSessionsRepository, SessionTransitions, CallsService, JoinTokenService, CallRoomService, CallsGateway, CallEndJob],
+  providers: [CallSessionsRepository, SessionTransitions, CallsService, JoinTokenService, CallRoomService, CallsGateway, CallEndJob, NoShowJob],
 })
 export class CallsModule {}

@@ -12,16 +12,13 @@ import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { Transactions } from '../database/transaction';
 import { SessionChanges } from '../realtime/session-changes';
+import { assertJoinable, assertLinkApproved } from './call-guards';
 import { CallSession, CallSessionsRepository } from './call-sessions.repository';
 import type { AssentDto, CallSessionDto, JoinTokenDto } from './dto/call.dto';
 import { iceServersFor } from './ice-servers';
 import { JoinTokenService } from './join-token.service';
 import { SessionTransitions } from './session-transitions';
 
-/** Join tokens are handed out from when check-in opens until the scheduled end… */
-export const JOIN_OPENS_BEFORE_MS = 30 * 60_000;
-/** …while the session can still take place. */
-export const JOINABLE_STATUSES = new Set(['booked', 'checked_in', 'in_call']);
 /** TURN credentials outlive the scheduled end a little, so a call ending on time is not cut mid-sentence. */
 const TURN_MARGIN_SECONDS = 5 * 60;
 
@@ -60,9 +57,12 @@ export class CallsService {
     if (input.response === 'yes' && input.reason !== undefined) throw invalidField('reason', 'reason is only given with not_today or no');
     const { recorded: session, notices } = await this.transactions.run(async (tx) => {
       const current = await this.visible(tx, actor, sessionId);
-      // Consent is judged for whoever may record an assent at all (others get the lifecycle's 403).
-      if (mayTrigger(actor.role, 'record_assent', current.kind) && !(await this.sessions.hasVideoCallConsent(tx, current.childId, current.guardianId))) {
-        throw new DomainError('CONSENT_REQUIRED', 'The guardian has no active consent covering video_call for this child');
+      // Link and consent are judged for whoever may record an assent at all (others get the lifecycle's 403).
+      if (mayTrigger(actor.role, 'record_assent', current.kind)) {
+        assertLinkApproved(current);
+        if (!(await this.sessions.hasVideoCallConsent(tx, current.childId, current.guardianId))) {
+          throw new DomainError('CONSENT_REQUIRED', 'The guardian has no active consent covering video_call for this child');
+        }
       }
       const recorded = await this.transitions.apply(tx, current, { type: 'record_assent', response: input.response, reason: input.reason ?? null }, {
         role: actor.role,
@@ -78,10 +78,16 @@ export class CallsService {
     return toCallSessionDto(session);
   }
 
-  /** Ends a running call for everyone: the supervising hub staff, or the counselor of a mediated call. */
+  /**
+   * Ends a running call for everyone: its supervisor, or the counselor of a mediated call (the
+   * lifecycle refuses everyone else's role, admins included), as the socket `end` does.
+   */
   async end(actor: Actor, sessionId: string): Promise<CallSessionDto> {
     const session = await this.transactions.run(async (tx) => {
       const current = await this.visible(tx, actor, sessionId);
+      if (actor.role === 'hub_staff' && current.supervisorId !== actor.id) {
+        throw new DomainError('FORBIDDEN', 'Only the supervising staff member ends the call');
+      }
       if (actor.role === 'counselor' && current.kind === 'mediated' && current.counselorId !== actor.id) {
         throw new DomainError('FORBIDDEN', 'Only the mediating counselor of this call may end it');
       }
@@ -106,25 +112,16 @@ export class CallsService {
   /**
    * A join token for the caller's part in this call: the session's guardian, its supervisor, or
    * the counselor of a mediated session. Out of scope → 404; in scope without a part (another staff
-   * member of the hub, an admin, a counselor of a supervised call) → 403.
+   * member of the hub, an admin, a counselor of a supervised call) → 403. A session that can no
+   * longer be joined, or whose child–guardian link is no longer approved → 409.
    */
   joinToken(actor: Actor, sessionId: string): Promise<JoinTokenDto> {
     return this.transactions.run(async (tx) => {
       const session = await this.visible(tx, actor, sessionId, { lock: false });
       const role = callRoleOf(actor, session);
       if (!role) throw new DomainError('FORBIDDEN', 'You have no part in this call (it is joined by its guardian, its supervisor and, when mediated, its counselor)');
-      const now = this.clock.now().toMillis();
-      const opensAt = session.startsAt.getTime() - JOIN_OPENS_BEFORE_MS;
-      if (!JOINABLE_STATUSES.has(session.status)) {
-        throw new DomainError('CALL_NOT_JOINABLE', `The session is ${session.status}; its call can no longer be joined`, { currentStatus: session.status });
-      }
-      if (now < opensAt || now >= session.endsAt.getTime()) {
-        throw new DomainError('CALL_NOT_JOINABLE', `The call can be joined from ${new Date(opensAt).toISOString()} until ${session.endsAt.toISOString()}`, {
-          currentStatus: session.status,
-          opensAt: new Date(opensAt).toISOString(),
-          endsAt: session.endsAt.toISOString(),
-        });
-      }
+      assertJoinable(session, this.clock.now().toMillis());
+      assertLinkApproved(session);
       const { token, expiresAt } = this.joinTokens.sign({ sub: actor.id, sessionId: session.id, role }, session.endsAt);
       await this.audit.record(tx, {
         action: 'call.join_token',

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
-import { ChildScope } from './child-scope';
+import { SessionsModule } from '../sessions/sessions.module';
+import { ChildScopeModule } from './child-scope.module';
 import { ChildrenController } from './children.controller';
 import { ChildrenRepository } from './children.repository';
 import { ChildrenService } from './children.service';
@@ -7,10 +8,14 @@ import { LinksController } from './links.controller';
 import { LinksRepository } from './links.repository';
 import { LinksService } from './links.service';
 
-/** Children, their guardian links and call plan. Exports ChildScope: the one answer to "may this actor see this child?". */
+/**
+ * Children, their guardian links and call plan. Re-exports ChildScope: the one answer to "may this
+ * actor see this child?". A revoked link or a paused plan cancels sessions through SessionsModule.
+ */
 @Module({
+  imports: [ChildScopeModule, SessionsModule],
   controllers: [ChildrenController, LinksController],
-  providers: [ChildScope, ChildrenRepository, ChildrenService, LinksRepository, LinksService],
-  exports: [ChildScope],
+  providers: [ChildrenRepository, ChildrenService, LinksRepository, LinksService],
+  exports: [ChildScopeModule],
 })
 export class ChildrenModule {}

@@ -5,6 +5,8 @@ import { Clock } from '../common/clock';
 import { invalidField, DomainError, notFound } from '../common/errors/domain-error';
 import { offsetOf, Page, pageOf } from '../common/pagination';
 import { Transactions } from '../database/transaction';
+import { SessionChanges } from '../realtime/session-changes';
+import { SessionsService } from '../sessions/sessions.service';
 import { ageOn, todayIn } from './child-age';
 import { ChildScope, Queryable } from './child-scope';
 import { CallPlan, ChildChanges, ChildRecord, ChildrenRepository } from './children.repository';
@@ -13,6 +15,9 @@ import { ChildDto, GuardianChildDto } from './dto/child.dto';
 import { ChildQuery, CreateChildDto, UpdateChildDto } from './dto/child-input.dto';
 
 const ADULT_AGE = 18;
+/** Why booked sessions are cancelled when the plan pauses calls, or starts to need a mediator (told to every party). */
+export const PAUSED_REASON = "calls paused by the child's counselor";
+export const MEDIATED_ONLY_REASON = 'calls now need a counselor as mediator';
 
 @Injectable()
 export class ChildrenService {
@@ -22,6 +27,8 @@ export class ChildrenService {
     private readonly clock: Clock,
     private readonly scope: ChildScope,
     private readonly children: ChildrenRepository,
+    private readonly sessions: SessionsService,
+    private readonly changes: SessionChanges,
   ) {}
 
   create(actor: Actor, input: CreateChildDto): Promise<ChildDto> {
@@ -137,8 +144,13 @@ export class ChildrenService {
     });
   }
 
-  putCallPlan(actor: Actor, id: string, input: CallPlanDto): Promise<CallPlanDto> {
-    return this.transactions.run(async (tx) => {
+  /**
+   * Replaces the call plan. Pausing calls cancels the child's booked sessions that have not
+   * started; requiring a mediator cancels the booked supervised ones. Checked-in or running
+   * sessions are left to the staff beside the child. Same transaction; the hub view hears after commit.
+   */
+  async putCallPlan(actor: Actor, id: string, input: CallPlanDto): Promise<CallPlanDto> {
+    const { after, cancelled } = await this.transactions.run(async (tx) => {
       const visible = await this.scope.findVisibleChild(tx, actor, id, { lock: 'update' });
       const before = (await this.children.findById(tx, visible.id)).callPlan;
       const advice = input.adviceForParent?.trim() ? input.adviceForParent : null;
@@ -158,8 +170,18 @@ export class ChildrenService {
           adviceChanged: before.adviceForParent !== after.adviceForParent,
         },
       });
-      return after;
+      const cancelled: string[] = [];
+      if (after.paused && !before.paused) {
+        cancelled.push(...(await this.sessions.cancelFuture(tx, { childId: visible.id, statuses: ['booked'] }, PAUSED_REASON, { via: 'calls_paused' })));
+      }
+      if (after.mediatedOnly && !before.mediatedOnly) {
+        const supervised = { childId: visible.id, kind: 'supervised' as const, statuses: ['booked' as const] };
+        cancelled.push(...(await this.sessions.cancelFuture(tx, supervised, MEDIATED_ONLY_REASON, { via: 'mediated_only' })));
+      }
+      return { after, cancelled };
     });
+    await this.changes.changedMany(cancelled);
+    return after;
   }
 
   private viewFor(actor: Actor, child: ChildRecord): ChildDto | GuardianChildDto {

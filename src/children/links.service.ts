@@ -5,9 +5,14 @@ import { Clock } from '../common/clock';
 import { DomainError, notFound } from '../common/errors/domain-error';
 import { offsetOf, Page, pageOf } from '../common/pagination';
 import { Transactions } from '../database/transaction';
+import { SessionChanges } from '../realtime/session-changes';
+import { SessionsService } from '../sessions/sessions.service';
 import { ChildScope } from './child-scope';
 import { CreateLinkDto, LinkDto, LinkQuery, LinkStatus, RevokeLinkDto } from './dto/link.dto';
 import { LinksRepository } from './links.repository';
+
+/** Why a revoked link's sessions are cancelled (told to every party). */
+export const LINK_REVOKED_REASON = "the parent's link was revoked";
 
 /** Which states each link action may start from. */
 const ALLOWED_FROM: Record<'approve' | 'revoke', LinkStatus[]> = {
@@ -23,6 +28,8 @@ export class LinksService {
     private readonly clock: Clock,
     private readonly scope: ChildScope,
     private readonly links: LinksRepository,
+    private readonly sessions: SessionsService,
+    private readonly changes: SessionChanges,
   ) {}
 
   create(actor: Actor, childId: string, input: CreateLinkDto): Promise<LinkDto> {
@@ -77,13 +84,19 @@ export class LinksService {
     });
   }
 
-  approve(actor: Actor, childId: string, guardianId: string): Promise<LinkDto> {
-    return this.transition(actor, childId, guardianId, 'approve');
+  async approve(actor: Actor, childId: string, guardianId: string): Promise<LinkDto> {
+    return (await this.transition(actor, childId, guardianId, 'approve')).link;
   }
 
-  /** The reason is free text about a family: it goes on the link, and the audit log only says whether one was given. */
-  revoke(actor: Actor, childId: string, guardianId: string, input: RevokeLinkDto): Promise<LinkDto> {
-    return this.transition(actor, childId, guardianId, 'revoke', input.reason ?? null);
+  /**
+   * The reason is free text about a family: it goes on the link, and the audit log only says
+   * whether one was given. The pair's sessions that have not started (booked or checked in) are
+   * cancelled in the same transaction, every party told; the hub view hears of it after commit.
+   */
+  async revoke(actor: Actor, childId: string, guardianId: string, input: RevokeLinkDto): Promise<LinkDto> {
+    const { link, cancelled } = await this.transition(actor, childId, guardianId, 'revoke', input.reason ?? null);
+    await this.changes.changedMany(cancelled);
+    return link;
   }
 
   private transition(
@@ -92,7 +105,7 @@ export class LinksService {
     guardianId: string,
     action: 'approve' | 'revoke',
     reason: string | null = null,
-  ): Promise<LinkDto> {
+  ): Promise<{ link: LinkDto; cancelled: string[] }> {
     return this.transactions.run(async (tx) => {
       const child = await this.scope.findVisibleChild(tx, actor, childId);
       const link = await this.links.lockLink(tx, child.id, guardianId);
@@ -113,7 +126,11 @@ export class LinksService {
         hubId: child.hubId,
         details: { guardianId, from: link.status, ...(action === 'revoke' && { reasonGiven: reason !== null }) },
       });
-      return this.links.findById(tx, link.id);
+      const cancelled =
+        action === 'revoke'
+          ? await this.sessions.cancelFuture(tx, { childId: child.id, guardianId, statuses: ['booked', 'checked_in'] }, LINK_REVOKED_REASON, { via: 'link_revoked' })
+          : [];
+      return { link: await this.links.findById(tx, link.id), cancelled };
     });
   }
 }

@@ -1,49 +1,20 @@
+import { joinVerdict } from '@app/call-lifecycle';
 import { Injectable } from '@nestjs/common';
-import { DateTime } from 'luxon';
 import type { EntityManager } from 'typeorm';
-import { AuditService } from '../audit/audit.service';
-import { Actor, canSeeHub } from '../common/auth/actor';
 import { Clock } from '../common/clock';
 import { DomainError, notFound } from '../common/errors/domain-error';
-import { Transactions } from '../database/transaction';
-import { GuardianJoinedDto } from './dto/guardian-joined.dto';
 import { SessionFactsRepository } from './session-facts.repository';
 
-/** The guardian may be reported as joined from when check-in opens until the scheduled end. */
-const JOIN_OPENS_BEFORE = { minutes: 30 };
-const JOINABLE = new Set(['booked', 'checked_in', 'in_call']);
-
 /**
- * Whether the guardian joined the call, which decides the no-show at start + 10 min. The realtime
- * calls feature (issue #4) will call `markGuardianJoined` when the guardian's socket is admitted;
- * until then staff report it through POST /sessions/:id/guardian-joined.
+ * Whether the guardian joined the call, which decides the no-show at start + 10 min. The /calls
+ * room calls `markGuardianJoined` when the guardian's socket first joins.
  */
 @Injectable()
 export class GuardianPresenceService {
   constructor(
-    private readonly transactions: Transactions,
     private readonly facts: SessionFactsRepository,
-    private readonly audit: AuditService,
     private readonly clock: Clock,
   ) {}
-
-  /** The interim route: scope, then the transition, audited. */
-  reportJoined(actor: Actor, sessionId: string): Promise<GuardianJoinedDto> {
-    return this.transactions.run(async (tx) => {
-      const session = await this.facts.find(tx, sessionId, { lock: true });
-      if (!session || !canSeeHub(actor, session.hubId)) throw notFound('Session');
-      const result = await this.markGuardianJoined(tx, sessionId);
-      await this.audit.record(tx, {
-        action: 'session.guardian_joined',
-        objectType: 'session',
-        objectId: sessionId,
-        childId: session.childId,
-        hubId: session.hubId,
-        details: { changed: result.changed },
-      });
-      return { sessionId, status: session.status, guardianJoinedAt: result.guardianJoinedAt.toISOString() };
-    });
-  }
 
   /**
    * Records that the guardian joined; idempotent (a second report keeps the first time). Refuses
@@ -54,17 +25,16 @@ export class GuardianPresenceService {
     const session = await this.facts.find(tx, sessionId, { lock: true });
     if (!session) throw notFound('Session');
     if (session.guardianJoinedAt) return { guardianJoinedAt: session.guardianJoinedAt, changed: false };
-    if (!JOINABLE.has(session.status)) {
-      throw new DomainError('INVALID_TRANSITION', `The guardian cannot join a session that is ${session.status}`, {
-        currentStatus: session.status,
-      });
-    }
     const now = this.clock.now();
-    const opens = DateTime.fromJSDate(session.startsAt).minus(JOIN_OPENS_BEFORE);
-    if (now < opens || now >= DateTime.fromJSDate(session.endsAt)) {
-      throw new DomainError('INVALID_TRANSITION', 'The guardian can join only from 30 minutes before the start until the scheduled end', {
-        currentStatus: session.status,
-      });
+    const verdict = joinVerdict(session.status, { now: now.toMillis(), session: { startsAt: session.startsAt.getTime(), endsAt: session.endsAt.getTime() } });
+    if (!verdict.ok) {
+      throw new DomainError(
+        'INVALID_TRANSITION',
+        verdict.reason === 'status'
+          ? `The guardian cannot join a session that is ${session.status}`
+          : 'The guardian can join only from 30 minutes before the start until the scheduled end',
+        { currentStatus: session.status },
+      );
     }
     const joinedAt = await this.facts.markGuardianJoined(tx, sessionId, now.toJSDate());
     if (!joinedAt) throw new DomainError('INVALID_TRANSITION', 'The session can no longer be joined', { currentStatus: session.status });

@@ -1,8 +1,7 @@
-import type { AssentResponse, SessionKind, SessionStatus } from '@app/call-lifecycle';
+import type { SessionStatus } from '@app/call-lifecycle';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Locale } from '../notifications/templates';
-import { NO_SHOW_AFTER } from './session-jobs';
 
 export type { SessionStatus };
 
@@ -50,13 +49,6 @@ interface FactsRow {
   guardian_locale: Locale;
 }
 
-/** Outcome of a conditional session transition: the row if it changed, nothing if the guard did not hold. */
-export interface TransitionedSession {
-  id: string;
-  hubId: string;
-  childId: string;
-}
-
 /** SQL the lifecycle jobs and notices need; conditional updates make every transition safe to repeat. */
 @Injectable()
 export class SessionFactsRepository {
@@ -97,26 +89,6 @@ export class SessionFactsRepository {
   }
 
   /**
-   * booked/checked_in → no_show_guardian, only if the guardian never joined and the session still
-   * starts when the job was scheduled for, and the grace period has passed by the app's clock (the
-   * job runs on the wall clock; a test clock set in the past must not turn sessions into no-shows).
-   * Several instances may run it: at most one changes the row.
-   */
-  async markGuardianNoShow(tx: Pick<EntityManager, 'query'>, sessionId: string, startsAt: string, now: Date): Promise<TransitionedSession | undefined> {
-    const rows: { id: string; hub_id: string; child_id: string }[] = await tx.query(
-      `WITH u AS (
-         UPDATE sessions SET status = 'no_show_guardian', updated_at = $3
-          WHERE id = $1 AND starts_at = $2::timestamptz AND status IN ('booked', 'checked_in') AND guardian_joined_at IS NULL
-            AND starts_at + make_interval(mins => $4) <= $3
-          RETURNING id, hub_id, child_id)
-       SELECT * FROM u`,
-      [sessionId, startsAt, now, NO_SHOW_AFTER.as('minutes')],
-    );
-    const row = rows[0];
-    return row && { id: row.id, hubId: row.hub_id, childId: row.child_id };
-  }
-
-  /**
    * Sets guardian_joined_at once (a repeated report keeps the first time), while the session can
    * still happen. Undefined when the guard does not hold.
    */
@@ -133,32 +105,6 @@ export class SessionFactsRepository {
     );
     return rows[0]?.guardian_joined_at;
   }
-
-  /** What the lifecycle's guards read beyond SessionFacts (kind, assent, the counselor's join); call with the row locked. */
-  async lifecycleFacts(tx: Pick<EntityManager, 'query'>, sessionId: string): Promise<LifecycleFacts | undefined> {
-    const rows: { kind: SessionKind; assent: AssentResponse | null; counselor_joined_at: Date | null }[] = await tx.query(
-      `SELECT kind, assent, counselor_joined_at FROM sessions WHERE id = $1`,
-      [sessionId],
-    );
-    const row = rows[0];
-    return row && { kind: row.kind, assent: row.assent, counselorJoinedAt: row.counselor_joined_at };
-  }
-
-  /** A system status change decided by the lifecycle on the locked row; false when the row was no longer in `from`. */
-  async setStatus(tx: Pick<EntityManager, 'query'>, sessionId: string, from: SessionStatus, to: SessionStatus, now: Date): Promise<boolean> {
-    const rows: unknown[] = await tx.query(
-      `WITH u AS (UPDATE sessions SET status = $3::session_status, updated_at = $4 WHERE id = $1 AND status = $2::session_status RETURNING 1)
-       SELECT * FROM u`,
-      [sessionId, from, to, now],
-    );
-    return rows.length > 0;
-  }
-}
-
-export interface LifecycleFacts {
-  kind: SessionKind;
-  assent: AssentResponse | null;
-  counselorJoinedAt: Date | null;
 }
 
 function toFacts(row: FactsRow): SessionFacts {

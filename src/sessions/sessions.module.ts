@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { ChildrenModule } from '../children/children.module';
+import { ChildScopeModule } from '../children/child-scope.module';
 import { IdempotencyModule } from '../common/idempotency/idempotency.module';
 import { RemindersModule } from '../reminders/reminders.module';
 import { SlotsModule } from '../slots/slots.module';
@@ -12,7 +12,7 @@ import { SessionsService } from './sessions.service';
 
 /** Booking, series, reschedule and cancellation. Exports SessionsService (the directory cancels a station's sessions through it). */
 @Module({
-  imports: [ChildrenModule, SlotsModule, RemindersModule, IdempotencyModule],
+  imports: [ChildScopeModule, SlotsModule, RemindersModule, IdempotencyModule],
   controllers: [SessionsController, SessionSeriesController],
   providers: [SessionsService, SessionSeriesService, SessionBooker, SessionsRepository],
   exports: [SessionsService],

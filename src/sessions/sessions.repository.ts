@@ -4,6 +4,23 @@ import type { Actor } from '../common/auth/actor';
 import type { Queryable } from '../children/child-scope';
 import type { SessionDto, SessionKind, SessionStatus } from './dto/session.dto';
 
+/** Which not-yet-started sessions a bulk cancellation takes. */
+export interface FutureSessionsFilter {
+  statuses: SessionStatus[];
+  stationId?: string;
+  childId?: string;
+  guardianId?: string;
+  kind?: SessionKind;
+}
+
+export interface CancelledSession {
+  id: string;
+  childId: string;
+  hubId: string;
+  startsAt: Date;
+  previousStatus: SessionStatus;
+}
+
 /** A session row with the two zones its wall times are shown in. */
 export interface SessionRecord {
   id: string;
@@ -216,15 +233,21 @@ export class SessionsRepository {
   }
 
   /** Cancels the sessions at a station that have not started yet (booked or already checked in); returns them. */
-  async cancelFutureAtStation(
-    tx: Queryable,
-    stationId: string,
-    change: { reason: string; by: string | null; now: Date },
-  ): Promise<{ id: string; childId: string; hubId: string; startsAt: Date; previousStatus: SessionStatus }[]> {
+  cancelFutureAtStation(tx: Queryable, stationId: string, change: { reason: string; by: string | null; now: Date }): Promise<CancelledSession[]> {
+    return this.cancelFuture(tx, { stationId, statuses: ['booked', 'checked_in'] }, change);
+  }
+
+  /**
+   * Cancels the sessions that have not started yet (starts_at after `now`) matching `where` (every
+   * given criterion; `statuses` required), locking them in start order; returns them.
+   */
+  async cancelFuture(tx: Queryable, where: FutureSessionsFilter, change: { reason: string; by: string | null; now: Date }): Promise<CancelledSession[]> {
     const rows: { id: string; child_id: string; hub_id: string; starts_at: Date; previous_status: SessionStatus }[] = await tx.query(
       `WITH target AS (
          SELECT id, status FROM sessions
-          WHERE station_id = $1 AND status IN ('booked', 'checked_in') AND starts_at > $4
+          WHERE status = ANY ($5::session_status[]) AND starts_at > $4
+            AND ($1::uuid IS NULL OR station_id = $1) AND ($6::uuid IS NULL OR child_id = $6)
+            AND ($7::uuid IS NULL OR guardian_id = $7) AND ($8::session_kind IS NULL OR kind = $8)
           ORDER BY starts_at, id FOR UPDATE),
        u AS (
          UPDATE sessions s SET status = 'cancelled', cancel_reason = $2, cancelled_by = $3, cancelled_at = $4,
@@ -232,7 +255,7 @@ export class SessionsRepository {
            FROM target t WHERE s.id = t.id
          RETURNING s.id, s.child_id, s.hub_id, s.starts_at, t.status AS previous_status)
        SELECT * FROM u ORDER BY starts_at, id`,
-      [stationId, change.reason, change.by, change.now],
+      [where.stationId ?? null, change.reason, change.by, change.now, where.statuses, where.childId ?? null, where.guardianId ?? null, where.kind ?? null],
     );
     return rows.map((row) => ({ id: row.id, childId: row.child_id, hubId: row.hub_id, startsAt: row.starts_at, previousStatus: row.previous_status }));
   }

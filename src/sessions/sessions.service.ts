@@ -15,7 +15,7 @@ import type { SessionDto } from './dto/session.dto';
 import type { BookSessionDto, SessionQuery } from './dto/session-input.dto';
 import { parseIsoInstant } from '../common/validation/field-rules';
 import { preferStation, SessionBooker, stationOutOfService } from './session-booker';
-import { SessionsRepository, toSessionDto } from './sessions.repository';
+import { FutureSessionsFilter, SessionsRepository, toSessionDto } from './sessions.repository';
 
 export interface RescheduleInput {
   startsAt?: string;
@@ -234,8 +234,17 @@ export class SessionsService {
    * `reason`, on the caller's transaction (e.g. the station going out of service); every party is
    * told. Returns the ids of the cancelled sessions.
    */
-  async cancelFutureAtStation(tx: EntityManager, stationId: string, reason: string): Promise<string[]> {
-    const cancelled = await this.sessions.cancelFutureAtStation(tx, stationId, {
+  cancelFutureAtStation(tx: EntityManager, stationId: string, reason: string): Promise<string[]> {
+    return this.cancelFuture(tx, { stationId, statuses: ['booked', 'checked_in'] }, reason, { via: 'station_out_of_service', stationId });
+  }
+
+  /**
+   * The bulk cancellation: the sessions matching `where` that have not started yet, with `reason`,
+   * on the caller's transaction; audited (with `audit` as why), every party told, pending
+   * reschedule requests closed. Returns the ids; the caller announces them (SessionChanges) after commit.
+   */
+  async cancelFuture(tx: EntityManager, where: FutureSessionsFilter, reason: string, audit: { via: string } & Record<string, string>): Promise<string[]> {
+    const cancelled = await this.sessions.cancelFuture(tx, where, {
       reason,
       by: requestContext.get()?.actor?.id ?? null,
       now: this.clock.now().toJSDate(),
@@ -249,7 +258,7 @@ export class SessionsService {
         objectId: session.id,
         childId: session.childId,
         hubId: session.hubId,
-        details: { reason, previousStatus: session.previousStatus, via: 'station_out_of_service', stationId },
+        details: { reason, previousStatus: session.previousStatus, ...audit },
       })),
     );
     for (const session of cancelled) await this.notices.cancelled(tx, session.id, reason);

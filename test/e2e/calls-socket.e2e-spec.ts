@@ -3,7 +3,7 @@ import { JwtService } from '@nestjs/jwt';
 import { DateTime } from 'luxon';
 import { CallEndJob } from '../../src/calls/call-end.job';
 import { FixedClock } from '../../src/common/clock';
-import { SessionJobHandlers } from '../../src/reminders/session-job-handlers';
+import { NoShowJob } from '../../src/calls/no-show.job';
 import { GuardianRow, UserRow } from '../factories';
 import { connectSocket, refusal, TestSocket } from '../support/sockets';
 import { bearer, startTestApp, TestApp } from '../support/test-app';
@@ -180,6 +180,19 @@ describe('/calls namespace: handshake, waiting room, admission, signaling, prese
       expect(b.guardian.count('signal')).toBe(1);
     });
 
+    it('after the child–guardian link is revoked: no admission, and a token handed out before cannot connect (409 LINK_NOT_APPROVED)', async () => {
+      const w = await world();
+      await checkInWithYes(w);
+      const supervisor = await join(w.session.id, w.staff);
+      const guardian = await join(w.session.id, w.guardian);
+      const spareToken = await joinToken(w.session.id, w.guardian);
+      await t.http().post(`/api/v1/children/${w.child.id}/guardians/${w.guardian.id}/revoke`).set(...bearer(w.staff.token)).send({}).expect(200);
+      expect(await supervisor.ask('admit', { participantId: w.guardian.id })).toMatchObject({ ok: false, problem: { code: 'LINK_NOT_APPROVED', event: 'admit' } });
+      expect(await refusal(t, '/calls', { token: spareToken })).toMatchObject({ code: 'LINK_NOT_APPROVED' });
+      expect(guardian.count('admitted')).toBe(0);
+      expect(await row(w.session.id)).toMatchObject({ status: 'checked_in', call_started_at: null });
+    });
+
     it('refuses admission before the start (the call may only start then)', async () => {
       const w = await world();
       clock.set(w.startsAt.minus({ minutes: 10 }));
@@ -294,7 +307,7 @@ describe('/calls namespace: handshake, waiting room, admission, signaling, prese
       clock.set(w.startsAt);
       await api(`${w.session.id}/check-in`, w.staff.token).expect(200);
       clock.set(w.startsAt.plus({ minutes: 10 }));
-      expect(await t.app.get(SessionJobHandlers).checkNoShow({ sessionId: w.session.id, startsAt: w.session.startsAt.toISOString() })).toBe('not_applicable');
+      expect(await t.app.get(NoShowJob).run({ sessionId: w.session.id, startsAt: w.session.startsAt.toISOString() })).toBe('not_applicable');
       expect((await row(w.session.id)).status).toBe('checked_in');
     });
   });

@@ -2,7 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { CallEndJob } from '../../src/calls/call-end.job';
 import { FixedClock } from '../../src/common/clock';
-import { SessionJobHandlers } from '../../src/reminders/session-job-handlers';
+import { NoShowJob } from '../../src/calls/no-show.job';
 import { UserRow } from '../factories';
 import { bearer, startTestApp, TestApp } from '../support/test-app';
 
@@ -245,6 +245,26 @@ describe('calls over REST: check-in, assent, join tokens, end, the scheduled end
     });
   });
 
+  describe('a revoked child–guardian link', () => {
+    const revoke = (w: { child: { id: string }; guardian: { id: string }; staff: { token: string } }) =>
+      t.http().post(`/api/v1/children/${w.child.id}/guardians/${w.guardian.id}/revoke`).set(...bearer(w.staff.token)).send({}).expect(200);
+
+    it('gets no join token, for the guardian or the staff (409 LINK_NOT_APPROVED), and no assent is taken', async () => {
+      const w = await world();
+      await post(`${w.session.id}/check-in`, w.staff.token).expect(200);
+      await revoke(w);
+      for (const account of [w.guardian, w.staff]) {
+        expect((await post(`${w.session.id}/join-token`, account.token).expect(409)).body).toMatchObject({ code: 'LINK_NOT_APPROVED', linkStatus: 'revoked' });
+      }
+      expect((await post(`${w.session.id}/assent`, w.staff.token, { response: 'yes' }).expect(409)).body.code).toBe('LINK_NOT_APPROVED');
+      expect(await row(w.session.id)).toMatchObject({ status: 'checked_in', assent: null });
+      // Approved again (a new link request, approved): the call can be held.
+      await t.http().post(`/api/v1/children/${w.child.id}/guardians`).set(...bearer(w.staff.token)).send({ guardianId: w.guardian.id, relationship: 'mother' }).expect(201);
+      await t.http().post(`/api/v1/children/${w.child.id}/guardians/${w.guardian.id}/approve`).set(...bearer(w.staff.token)).expect(200);
+      await post(`${w.session.id}/join-token`, w.guardian.token).expect(200);
+    });
+  });
+
   describe('POST /sessions/:id/end', () => {
     it('ends a call in progress for the supervisor; refuses other states, guardians and counselors of supervised calls', async () => {
       const booked = await world();
@@ -257,6 +277,17 @@ describe('calls over REST: check-in, assent, join tokens, end, the scheduled end
       const ended = await post(`${w.session.id}/end`, w.staff.token).expect(200);
       expect(ended.body).toMatchObject({ status: 'completed', endReason: 'ended_by_supervisor', callEndedAt: clock.now().toJSDate().toISOString() });
       await post(`${w.session.id}/end`, w.staff.token).expect(409);
+    });
+
+    it('is the supervisor’s: another staff member of the hub gets 403 FORBIDDEN and an admin 403 NOT_ALLOWED_FOR_ROLE, as on the socket', async () => {
+      const w = await world({ status: 'in_call' });
+      clock.set(w.startsAt.plus({ minutes: 5 }));
+      const colleague = await t.factories.newUser('hub_staff', [w.hub.id]);
+      const refused = await post(`${w.session.id}/end`, colleague.token).expect(403);
+      expect(refused.body).toMatchObject({ code: 'FORBIDDEN', detail: 'Only the supervising staff member ends the call' });
+      expect((await post(`${w.session.id}/end`, admin.token).expect(403)).body.code).toBe('NOT_ALLOWED_FOR_ROLE');
+      expect((await row(w.session.id)).status).toBe('in_call');
+      await post(`${w.session.id}/end`, w.staff.token).expect(200);
     });
 
     it('lets the counselor of a mediated call end it', async () => {
@@ -296,7 +327,7 @@ describe('calls over REST: check-in, assent, join tokens, end, the scheduled end
 
   describe('no-show check (start + 10 min)', () => {
     const check = (session: { id: string; startsAt: Date }) =>
-      t.app.get(SessionJobHandlers).checkNoShow({ sessionId: session.id, startsAt: session.startsAt.toISOString() });
+      t.app.get(NoShowJob).run({ sessionId: session.id, startsAt: session.startsAt.toISOString() });
 
     it('marks a never-checked-in session no_show_child, even when the guardian joined, and tells the guardian gently', async () => {
       for (const guardianJoined of [false, true]) {
@@ -309,7 +340,7 @@ describe('calls over REST: check-in, assent, join tokens, end, the scheduled end
         expect((await row(w.session.id)).status).toBe('no_show_child');
         const notes = await notifications(w.session.id);
         expect(notes.map((note) => [note.recipient_id, note.template])).toEqual([[w.guardian.id, 'call_not_held']]);
-        const [audit] = await t.db.query(`SELECT actor_type FROM audit_log WHERE action = 'session.no_show_child' AND object_id = $1`, [w.session.id]);
+        const [audit] = await t.db.query(`SELECT actor_type FROM audit_log WHERE action = 'session.mark_no_show_child' AND object_id = $1`, [w.session.id]);
         expect(audit).toEqual({ actor_type: 'system' });
       }
     });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { FixedClock } from '../../src/common/clock';
-import { SessionJobHandlers } from '../../src/reminders/session-job-handlers';
+import { NoShowJob } from '../../src/calls/no-show.job';
 import { connectSocket, refusal, TestSocket } from '../support/sockets';
 import { bearer, startTestApp, TestApp } from '../support/test-app';
 
@@ -172,7 +172,7 @@ describe('/hubs namespace: the hub’s day, live', () => {
 
     const missed = await w.session(NOW.plus({ hours: 6 }));
     clock.set(NOW.plus({ hours: 6, minutes: 10 }));
-    expect(await t.app.get(SessionJobHandlers).checkNoShow({ sessionId: missed.id, startsAt: missed.startsAt.toISOString() })).toBe('marked');
+    expect(await t.app.get(NoShowJob).run({ sessionId: missed.id, startsAt: missed.startsAt.toISOString() })).toBe('marked');
     await changeOf(socket, missed.id, (s) => s.status === 'no_show_child');
   });
 

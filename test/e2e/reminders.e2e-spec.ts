@@ -1,14 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DateTime } from 'luxon';
+import { NoShowJob } from '../../src/calls/no-show.job';
 import { FixedClock } from '../../src/common/clock';
 import { Transactions } from '../../src/database/transaction';
 import { CONVERSATION_PROMPTS } from '../../src/reminders/conversation-prompts';
+import { GuardianPresenceService } from '../../src/reminders/guardian-presence.service';
 import { SessionJobHandlers } from '../../src/reminders/session-job-handlers';
 import { SessionJobs } from '../../src/reminders/session-jobs';
 import { SessionNotices } from '../../src/reminders/session-notices';
 import { ChildRow, GuardianRow, HubRow, UserRow } from '../factories';
-import { bearer, startTestApp, TestApp } from '../support/test-app';
+import { startTestApp, TestApp } from '../support/test-app';
 
 interface NotificationRow {
   recipient_type: string;
@@ -33,8 +35,6 @@ describe('session lifecycle: notices, reminders, no-shows', () => {
   let station: { id: string };
   let staff: UserRow;
   let counselor: UserRow;
-  let otherStaff: UserRow;
-  let admin: UserRow;
   let child: ChildRow;
   let guardianEn: GuardianRow;
   let guardianZh: GuardianRow;
@@ -73,6 +73,7 @@ describe('session lifecycle: notices, reminders, no-shows', () => {
     t.db.query(`SELECT name, start_after, data FROM ${schema}.job WHERE data->>'sessionId' = $1 ORDER BY start_after`, [sessionId]);
   const handlers = () => t.app.get(SessionJobHandlers);
   const inTransaction = <T>(work: Parameters<Transactions['run']>[0]) => t.app.get(Transactions).run(work) as Promise<T>;
+  const markJoined = (sessionId: string) => t.app.get(Transactions).run((tx) => t.app.get(GuardianPresenceService).markGuardianJoined(tx, sessionId));
 
   beforeAll(async () => {
     t = await startTestApp({ clock, env: { JOBS_SCHEMA: schema, JOBS_POLL_INTERVAL_SECONDS: '0.5' } });
@@ -82,8 +83,6 @@ describe('session lifecycle: notices, reminders, no-shows', () => {
     staff = await f.newUser('hub_staff', [hub.id]);
     counselor = await f.newUser('counselor', [hub.id]);
     await t.db.query(`UPDATE users SET locale = 'en' WHERE id = $1`, [counselor.id]);
-    otherStaff = await f.newUser('hub_staff', [(await f.newHub()).id]);
-    admin = await f.newAdmin();
     child = await f.newChild(hub.id, { displayName: 'Lanlan', counselorId: counselor.id });
     await t.db.query(`UPDATE children SET call_advice = $2 WHERE id = $1`, [child.id, ADVICE]);
     guardianEn = await f.newGuardian({ hubId: hub.id, locale: 'en', timeZone: 'Asia/Dubai', displayName: 'Mum' });
@@ -244,7 +243,7 @@ describe('session lifecycle: notices, reminders, no-shows', () => {
 
   describe('no-show check', () => {
     const check = (session: { id: string; startsAt: Date }, startsAt = session.startsAt.toISOString()) =>
-      handlers().checkNoShow({ sessionId: session.id, startsAt });
+      t.app.get(NoShowJob).run({ sessionId: session.id, startsAt });
 
     it('marks a checked-in session whose guardian never joined, audits it as the system and tells the supervisor; a never-checked-in one is the child’s no-show', async () => {
       const booked = await book(now.minus({ days: 1 }));
@@ -255,7 +254,7 @@ describe('session lifecycle: notices, reminders, no-shows', () => {
       expect((await statusOf(booked.id)).status).toBe('no_show_child');
       expect((await statusOf(checkedIn.id)).status).toBe('no_show_guardian');
 
-      const audits = await t.db.query(`SELECT actor_type, actor_id, child_id FROM audit_log WHERE action = 'session.no_show_guardian' AND object_id = $1`, [
+      const audits = await t.db.query(`SELECT actor_type, actor_id, child_id FROM audit_log WHERE action = 'session.mark_no_show_guardian' AND object_id = $1`, [
         checkedIn.id,
       ]);
       expect(audits).toEqual([{ actor_type: 'system', actor_id: null, child_id: child.id }]);
@@ -266,7 +265,7 @@ describe('session lifecycle: notices, reminders, no-shows', () => {
 
     it('leaves a session alone when the guardian joined, it moved, or it is past booked/checked-in', async () => {
       const joined = await book(now.plus({ minutes: 25 }), { exact: true });
-      await t.http().post(`/api/v1/sessions/${joined.id}/guardian-joined`).set(...bearer(staff.token)).expect(200);
+      await markJoined(joined.id);
       const moved = await book(now.minus({ days: 1 }));
       const declined = await book(now.minus({ days: 1 }), { status: 'declined' });
       const cancelled = await book(now.minus({ days: 1 }), { status: 'cancelled' });
@@ -282,43 +281,25 @@ describe('session lifecycle: notices, reminders, no-shows', () => {
     });
   });
 
-  describe('POST /sessions/:id/guardian-joined (interim hook)', () => {
-    const report = (token: string, sessionId: string) => t.http().post(`/api/v1/sessions/${sessionId}/guardian-joined`).set(...bearer(token));
-
-    it('records the first join time for staff of the hub and admins, idempotently and audited', async () => {
+  describe('GuardianPresenceService.markGuardianJoined (called by the /calls room on the guardian’s join)', () => {
+    it('records the first join time, idempotently', async () => {
       const session = await book(now.plus({ minutes: 20 }).plus({ days: 500 }), { exact: true });
       clock.set(DateTime.fromJSDate(session.startsAt).minus({ minutes: 20 }));
-      const first = await report(staff.token, session.id).expect(200);
-      expect(first.body).toEqual({ sessionId: session.id, status: 'booked', guardianJoinedAt: clock.now().toJSDate().toISOString() });
+      const first = await markJoined(session.id);
+      expect(first).toEqual({ guardianJoinedAt: clock.now().toJSDate(), changed: true });
       clock.advance({ minutes: 3 });
-      const again = await report(admin.token, session.id).expect(200);
-      expect(again.body.guardianJoinedAt).toBe(first.body.guardianJoinedAt);
-      expect((await statusOf(session.id)).guardian_joined_at?.toISOString()).toBe(first.body.guardianJoinedAt);
-      const audits = await t.db.query(`SELECT details FROM audit_log WHERE action = 'session.guardian_joined' AND object_id = $1 ORDER BY id`, [session.id]);
-      expect(audits.map((row: { details: { changed: boolean } }) => row.details.changed)).toEqual([true, false]);
+      expect(await markJoined(session.id)).toEqual({ guardianJoinedAt: first.guardianJoinedAt, changed: false });
+      expect((await statusOf(session.id)).guardian_joined_at).toEqual(first.guardianJoinedAt);
     });
 
-    it('refuses other hubs (404), counselors and guardians (403), and changes nothing', async () => {
-      const session = await book(now.plus({ minutes: 10 }).plus({ days: 600 }), { exact: true });
-      clock.set(DateTime.fromJSDate(session.startsAt));
-      await report(otherStaff.token, session.id).expect(404);
-      await report(counselor.token, session.id).expect(403);
-      await report(guardianEn.token, session.id).expect(403);
-      await report(admin.token, '00000000-0000-4000-8000-000000000000').expect(404);
-      await report(admin.token, 'nope').expect(404);
-      await t.http().post(`/api/v1/sessions/${session.id}/guardian-joined`).expect(401);
-      expect((await statusOf(session.id)).guardian_joined_at).toBeNull();
-    });
-
-    it('is a 409 outside the session’s window or once it can no longer happen', async () => {
+    it('is a 409 outside the session’s window or once it can no longer happen, and changes nothing', async () => {
       const later = await book(now.plus({ days: 700 }), { exact: true });
       const cancelled = await book(now.plus({ days: 701 }), { exact: true, status: 'cancelled' });
-      const early = await report(staff.token, later.id).expect(409);
-      expect(early.body.code).toBe('INVALID_TRANSITION');
+      await expect(markJoined(later.id)).rejects.toMatchObject({ code: 'INVALID_TRANSITION' });
       clock.set(DateTime.fromJSDate(later.endsAt));
-      await report(staff.token, later.id).expect(409);
+      await expect(markJoined(later.id)).rejects.toMatchObject({ code: 'INVALID_TRANSITION' });
       clock.set(DateTime.fromJSDate(cancelled.startsAt));
-      expect((await report(staff.token, cancelled.id).expect(409)).body).toMatchObject({ code: 'INVALID_TRANSITION', currentStatus: 'cancelled' });
+      await expect(markJoined(cancelled.id)).rejects.toMatchObject({ code: 'INVALID_TRANSITION', extensions: { currentStatus: 'cancelled' } });
       expect((await statusOf(later.id)).guardian_joined_at).toBeNull();
     });
   });
