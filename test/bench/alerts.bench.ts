@@ -74,13 +74,13 @@ describe('alert notice latency benchmark', () => {
     await once(httpServer, 'listening');
     const rawClient = io(`http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`, { transports: ['websocket'] });
     sockets.push(rawClient);
-    await once(rawClient, 'connect');
+    await new Promise((resolve) => rawClient.once('connect', () => resolve(undefined)));
 
     const listeners = {} as Record<Side, (childId: string) => Promise<void>>;
     for (const side of ['small', 'large'] as const) {
       const socket = io(`${base[side]}/counselors`, { auth: { token: hubs[side].counselorToken }, transports: ['websocket'] });
       sockets.push(socket);
-      await once(socket, 'alert.backlog');
+      await new Promise((resolve) => socket.once('alert.backlog', () => resolve(undefined)));
       const waiting = new Map<string, () => void>();
       socket.on('alert.created', ({ alert }: { alert: AlertView }) => waiting.get(alert.childId)?.());
       listeners[side] = (childId) => new Promise((resolve) => waiting.set(childId, resolve));

@@ -121,8 +121,8 @@ describe('/calls namespace: handshake, waiting room, admission, signaling, prese
       });
       const guardian = await join(w.session.id, w.guardian);
       expect((await guardian.next('welcome')).self).toMatchObject({ participantId: w.guardian.id, role: 'guardian', state: 'waiting' });
-      const presence = await supervisor.next('presence', (p: { participants: { participantId: string }[] }) => p.participants.length === 2);
-      expect(presence.participants.map((p: { role: string; state: string; connected: boolean }) => [p.role, p.state, p.connected])).toEqual([
+      const presence = await supervisor.next<{ participants: { role: string; state: string; connected: boolean }[] }>('presence', (p) => p.participants.length === 2);
+      expect(presence.participants.map((p) => [p.role, p.state, p.connected])).toEqual([
         ['supervisor', 'admitted', true],
         ['guardian', 'waiting', true],
       ]);

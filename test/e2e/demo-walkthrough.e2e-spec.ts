@@ -110,7 +110,10 @@ describe('demo walkthrough (DEMO_DATA=1)', () => {
     const notices = await t.db.query(`SELECT template FROM notifications WHERE recipient_id = $1 AND params->>'sessionId' = $2`, [mother.id, declined.id]);
     expect(notices).toContainEqual({ template: 'child_not_ready_today' });
     // No call can start: no one gets into the room, with an old token or a new one.
-    const refused = await connectSocket(t, '/calls', { token: earlyToken }).catch((error: { data?: { code: string } }) => error);
+    const refused: { data?: { code: string } } = await connectSocket(t, '/calls', { token: earlyToken }).then(
+      () => ({}),
+      (error: { data?: { code: string } }) => error,
+    );
     expect(refused.data?.code).toBe('CALL_NOT_JOINABLE');
     expect((await post(`sessions/${declined.id}/join-token`, guardianToken).expect(409)).body.code).toBe('CALL_NOT_JOINABLE');
     expect((await post(`sessions/${declined.id}/join-token`, staff).expect(409)).body.code).toBe('CALL_NOT_JOINABLE');

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { DateTime } from 'luxon';
 import type { Response } from 'supertest';
-import { AlertEscalations } from '../../src/alerts/alert-escalations';
 import { AlertEvaluations } from '../../src/alerts/alert-evaluations';
 import { FixedClock } from '../../src/common/clock';
 import { Transactions } from '../../src/database/transaction';
