@@ -4,10 +4,12 @@ import { type EntityManager, QueryFailedError } from 'typeorm';
 type Queryable = Pick<EntityManager, 'query'>;
 
 interface PgClient {
-  query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
+  query(config: { name?: string; text: string; values?: unknown[] }): Promise<{ rows: unknown[] }>;
 }
 
 const names = new Map<string, string>();
+/** Transactions already switched to generic plans (a query runner serves one transaction). */
+const genericRunners = new WeakSet<object>();
 
 /** One name per statement text (pg refuses a name reused for another text on the same connection). */
 function nameOf(text: string): string {
@@ -27,12 +29,24 @@ function nameOf(text: string): string {
  * on every call. `text` must be constant (no values spliced in): every distinct text is one more
  * prepared statement on every connection. Errors surface as TypeORM's QueryFailedError, like `query`'s.
  * Without a query runner (e.g. the DataSource itself) it falls back to a plain query.
+ *
+ * `genericPlan`: PostgreSQL keeps re-planning a statement whose generic plan it estimates dearer
+ * than its custom plans (e.g. one with optional parts switched by parameters, like the booking
+ * context): that planning then costs more than executing it, and grows with the tables' statistics.
+ * With this option the statement's transaction runs with plan_cache_mode = force_generic_plan (SET
+ * LOCAL, one round trip per transaction, so it also holds for the statements after it in that
+ * transaction — meant for hot paths of key lookups and inserts), and the statement is planned once
+ * per connection. Outside a transaction the option does nothing.
  */
-export async function queryPrepared<T>(db: Queryable, text: string, values: unknown[]): Promise<T[]> {
+export async function queryPrepared<T>(db: Queryable, text: string, values: unknown[], options: { genericPlan?: boolean } = {}): Promise<T[]> {
   const runner = (db as Partial<EntityManager>).queryRunner;
   if (!runner || runner.isReleased || runner.connection.options.type !== 'postgres') return db.query(text, values);
   const client = (await runner.connect()) as PgClient;
   try {
+    if (options.genericPlan && runner.isTransactionActive && !genericRunners.has(runner)) {
+      await client.query({ text: 'SET LOCAL plan_cache_mode = force_generic_plan' });
+      genericRunners.add(runner);
+    }
     return (await client.query({ name: nameOf(text), text, values })).rows as T[];
   } catch (error) {
     throw new QueryFailedError(text, values, error as Error);

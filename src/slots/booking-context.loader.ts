@@ -125,8 +125,9 @@ export class BookingContextLoader {
       throw new RangeError(`BookingContextLoader: invalid window ${p.from}..${p.to}`);
     }
 
-    // A named prepared statement: the text is long (≈ 6 kB) and parsing + planning it cost about as much as executing it.
-    const rows = await queryPrepared<LoaderRow>(db, BOOKING_CONTEXT_SQL, bookingContextParams(p));
+    // A named prepared statement with a generic plan: the text is long (≈ 6 kB), and its custom plans (which PostgreSQL
+    // would keep choosing: the generic one looks dearer because of the optional parts) cost more to make than to run.
+    const rows = await queryPrepared<LoaderRow>(db, BOOKING_CONTEXT_SQL, bookingContextParams(p), { genericPlan: true });
     if (rows.length === 0 || !rows[0].child_visible) throw notFound('Child');
     const row = rows[0];
     if (row.guardian_id === null) throw notFound('Guardian');

@@ -72,7 +72,12 @@ export async function explainBooking(db: Client, script: PgbenchScript, n: numbe
   await db.query('BEGIN');
   try {
     for (const [index, command] of script.commands.entries()) {
-      if (/^(START TRANSACTION|BEGIN|COMMIT|ROLLBACK|SET TRANSACTION)/i.test(command.sql)) continue;
+      if (/^(START TRANSACTION|BEGIN|COMMIT|ROLLBACK)/i.test(command.sql)) continue;
+      if (/^SET /i.test(command.sql)) {
+        // Not explainable, but it changes how the statements after it are planned.
+        await db.query(command.sql);
+        continue;
+      }
       const sql = bind(command.sql);
       await db.query('SAVEPOINT explain');
       const [{ 'QUERY PLAN': plan }] = (await db.query(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${sql}`)).rows;
