@@ -21,7 +21,7 @@ import { buildPgbenchScript, CapturedRequest, ExplainedStatement, explainBooking
 // process, divided by pgbench's TPS for the same SQL transaction on the same database in the same
 // run; p50/p95/p99 at half the app's maximum rate; the same with 1,000,000 rows in `sessions`.
 // Two databases side by side — *small* (BENCH_SMALL_ROWS other sessions, 2,000) and *1M*
-// (BENCH_HISTORY_ROWS, 1,000,000) — each behind its own app, measured in turns (small, 1M, small,
+// (BENCH_HISTORY_ROWS, 1,000,000) — each with its own app (running only during its case), measured in turns (small, 1M, small,
 // 1M, …: BENCH_ROUNDS rounds, 3) so the machine's noise hits both alike; medians per side.
 // Before each case its database is put back to the same state (resetSide): the benchmark's bookings,
 // keys, notifications and jobs deleted, then VACUUM ANALYZE and CHECKPOINT.
@@ -78,7 +78,9 @@ interface Side {
   historyRows: number;
   admin: Client;
   monitor: Client;
+  /** Runs only while this side is measured (see startApp). */
   app: BenchApp;
+  start(): Promise<BenchApp>;
   script: PgbenchScript;
   scriptFile: string;
   /** Booking numbers are handed out once per case: every request and pgbench transaction books its own slot. */
@@ -127,26 +129,28 @@ describe('booking benchmark (POST /api/v1/sessions)', () => {
         for (let round = 1; round <= ROUNDS; round++) {
           for (const side of sides) {
             runTag = `${Date.now().toString(36)}-${side.label}`;
-            figures.push(await runCase(side, round, feed, request));
+            figures.push(await runCase(side, round, feed));
           }
         }
         if (process.env.BENCH_CPU_PROF) {
           // A separate run under the sampling profiler (it slows the app, so its rate is not a figure).
           const side = sides[0];
           await resetSide(side);
+          await side.start();
           const file = join(work, 'app-small.cpuprofile');
           await fetch(`${side.app.baseUrl}/__bench/profile?start`);
           const { feed: f, done } = feed(side, SECONDS * 2000);
           const profiled = await closedLoop(side.app.baseUrl, f, CONNECTIONS, Math.min(10, SECONDS));
           done();
           await fetch(`${side.app.baseUrl}/__bench/profile?stop=${encodeURIComponent(file)}`);
+          await side.app.stop();
           log(`\nprofiled run: ${profiled.tps.toFixed(1)} bookings/s under the profiler`);
           for (const line of await summarizeProfile(file)) log(line);
         }
         report(figures, sides.map((s) => s.label));
       } finally {
         for (const side of sides) {
-          await side.app.stop();
+          await side.app?.stop();
           await side.admin.end();
           await side.monitor.end();
         }
@@ -195,8 +199,24 @@ async function prepareSide(
   log(`[${plan.label}] history: ${plan.historyRows.toLocaleString('en')} sessions (${process.env.BENCH_HISTORY ?? 'seedHistory'}) in ${((performance.now() - t) / 1000).toFixed(0)} s, then VACUUM ANALYZE`);
 
   const captureFile = join(work, `capture-${plan.label}.jsonl`);
-  const app = await startBenchApp({ main: BENCH_MAIN, databaseUrl: plan.url, jwtSecret: TEST_JWT_SECRET, captureFile, logDir: work, logLevel: LOG_LEVEL });
-  const side: Side = { ...plan, database, admin, monitor, app, script: undefined as unknown as PgbenchScript, scriptFile: join(work, `booking-${plan.label}.pgbench.sql`), nextN: 0 };
+  // Each side's app runs only while that side is measured: an idle app would still deliver its outbox backlog
+  // (2 notifications per booking) on the shared cores while the other side is measured.
+  const start = async () => {
+    side.app = await startBenchApp({ main: BENCH_MAIN, databaseUrl: plan.url, jwtSecret: TEST_JWT_SECRET, captureFile, logDir: work, logLevel: LOG_LEVEL });
+    return side.app;
+  };
+  const side: Side = {
+    ...plan,
+    database,
+    admin,
+    monitor,
+    app: undefined as unknown as BenchApp,
+    start,
+    script: undefined as unknown as PgbenchScript,
+    scriptFile: join(work, `booking-${plan.label}.pgbench.sql`),
+    nextN: 0,
+  };
+  const app = await start();
   try {
     // One booking by hand: it must work before anything is measured (and the app's first-request work is done).
     const first = request(side.nextN++);
@@ -211,9 +231,8 @@ async function prepareSide(
     side.script = await buildPgbenchScript(admin, captured, world, booking(world, capturedN), request(capturedN).headers['idempotency-key'], capturedAt);
     await writeFile(side.scriptFile, side.script.script);
     log(`[${plan.label}] pgbench script: ${side.scriptFile} (${side.script.statements} statements)`);
-  } catch (error) {
+  } finally {
     await app.stop();
-    throw error;
   }
   return side;
 }
@@ -242,11 +261,24 @@ async function runCase(
   side: Side,
   round: number,
   feed: (side: Side, precompute: number) => { feed: RequestFeed; done: () => number },
-  request: (n: number) => RequestSpec,
 ): Promise<CaseFigures> {
-  const { app, admin, monitor, database } = side;
   log(`\n== round ${round}, ${side.label} ==`);
   await resetSide(side);
+  const app = await side.start();
+  try {
+    return await measureCase(side, app, round, feed);
+  } finally {
+    await app.stop();
+  }
+}
+
+async function measureCase(
+  side: Side,
+  app: BenchApp,
+  round: number,
+  feed: (side: Side, precompute: number) => { feed: RequestFeed; done: () => number },
+): Promise<CaseFigures> {
+  const { admin, monitor, database } = side;
   const rows = Number((await admin.query('SELECT count(*) FROM sessions')).rows[0].count);
   const loadBefore = load();
   log(`${rows.toLocaleString('en')} rows in sessions; load average ${loadBefore}`);
@@ -356,7 +388,6 @@ async function runCase(
   log(`half rate ${halfRate}/s, smoothed (20 autocannon instances 50 ms apart): ${smoothRun.result.tps.toFixed(1)}/s, ${fmtLatency(smoothRun.result)}`);
   log(`  requests over 50 ms by second of the run: ${smoothRun.result.slowSeconds || 'none'}`);
   log(`  ${fmtCpu(smoothRun.cpu)}`);
-  void request;
   return {
     label: side.label,
     round,
