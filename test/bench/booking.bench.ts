@@ -27,7 +27,8 @@ import { buildPgbenchScript, CapturedRequest, ExplainedStatement, explainBooking
 // keys, notifications and jobs deleted, then VACUUM ANALYZE and CHECKPOINT.
 // Settings (environment): BENCH_CONNECTIONS (16), BENCH_SECONDS (20), BENCH_ENTITIES (2000),
 // BENCH_ROUNDS (3), BENCH_SMALL_ROWS (2000), BENCH_HISTORY_ROWS (1000000; 0 skips the large side),
-// BENCH_LOG_LEVEL (info, the app's default), BENCH_CPU_PROF=1 (profiles the small side's app once).
+// BENCH_LOG_LEVEL (info, the app's default), BENCH_PGBENCH_MODE (prepared; or extended, simple),
+// BENCH_CPU_PROF=1 (profiles the small side's app once).
 const num = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const CONNECTIONS = num('BENCH_CONNECTIONS', 16);
 const SECONDS = num('BENCH_SECONDS', 20);
@@ -36,6 +37,8 @@ const ROUNDS = num('BENCH_ROUNDS', 3);
 const SMALL_ROWS = num('BENCH_SMALL_ROWS', 2000);
 const HISTORY_ROWS = num('BENCH_HISTORY_ROWS', 1_000_000);
 const LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? 'info';
+/** prepared: each pgbench client prepares every statement once, as the app does for its hot statements. */
+const PGBENCH_MODE = (process.env.BENCH_PGBENCH_MODE ?? 'prepared') as 'simple' | 'extended' | 'prepared';
 const ROUTE = '/api/v1/sessions';
 const WARM_UP_SECONDS = 5;
 
@@ -335,7 +338,16 @@ async function measureCase(
   const before = await tableCounts(admin);
   const stopCpu = startCpuWindow({ app: app.process.pid, listBackends: () => backendPids(monitor, database) });
   const offset = side.nextN;
-  const pg = await runPgbench({ databaseUrl: side.url, scriptFile: side.scriptFile, script: side.script.script, clients: CONNECTIONS, threads: 2, seconds: SECONDS, offset });
+  const pg = await runPgbench({
+    databaseUrl: side.url,
+    scriptFile: side.scriptFile,
+    script: side.script.script,
+    clients: CONNECTIONS,
+    threads: 2,
+    seconds: SECONDS,
+    offset,
+    mode: PGBENCH_MODE,
+  });
   const pgCpu = await stopCpu();
   side.nextN = offset + CONNECTIONS * (pg.transactions + 2);
   const pgRows = perBooking(before, await tableCounts(admin));
@@ -355,7 +367,7 @@ async function measureCase(
   log(`  check: ${consistency[0].reminded} of ${consistency[0].sessions} benchmark bookings (app and pgbench) have their 24 h reminder at the right time`);
   if (consistency[0].reminded !== consistency[0].sessions) throw new Error('some bookings lack their 24 h reminder');
   const pgbench = { ...pg, cpu: pgCpu };
-  log(`pgbench: ${pg.tps.toFixed(1)} tps (${pg.transactions} bookings, ${pg.failed} failed, latency average ${pg.latencyMs} ms; -c ${CONNECTIONS} -j 2 -M prepared)`);
+  log(`pgbench: ${pg.tps.toFixed(1)} tps (${pg.transactions} bookings, ${pg.failed} failed, latency average ${pg.latencyMs} ms; -c ${CONNECTIONS} -j 2 -M ${PGBENCH_MODE})`);
   log(`  ${fmtCpu(pgCpu).replace('other', 'other (incl. the pgbench client)')}`);
   log(`ratio app / pgbench = ${(max.tps / pg.tps).toFixed(2)}  (target ≥ 0.5)`);
   await drainJobs(admin);
@@ -490,6 +502,14 @@ async function drainJobs(admin: Client): Promise<void> {
   if (rows[0].n > 0) log(`  (notification.deliver backlog: ${rows[0].n} jobs due)`);
 }
 
+/**
+ * CPU per booking at the maximum rate, from /proc: what a booking costs the machine whatever share
+ * of the cores the other users leave us (the load generator's CPU is not counted).
+ */
+const appCpuMs = (c: CaseFigures) => ((c.max.cpu.app + c.max.cpu.appBackends + c.max.cpu.jobBackends) * c.max.cpu.seconds * 1000) / c.max.ok;
+/** The same for pgbench: its PostgreSQL backends only (its client's CPU is not counted either). */
+const pgbenchCpuMs = (c: CaseFigures) => (c.pgbench.cpu.pgbenchBackends * c.pgbench.cpu.seconds * 1000) / c.pgbench.transactions;
+
 const median = (xs: number[]) => {
   const sorted = [...xs].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
@@ -515,6 +535,10 @@ function report(figures: CaseFigures[], labels: string[]): void {
     { name: 'waiting on PostgreSQL per booking, client side (ms)', pick: (c) => c.service.dbMsPerRequest, digits: 2 },
     { name: 'server time per booking, EXPLAIN ANALYZE (ms)', pick: (c) => c.explained.total, digits: 2 },
     { name: '… of which planning (literals, never cached) (ms)', pick: (c) => c.explained.planning, digits: 2 },
+    { name: 'CPU per booking at max: app + its PG backends + pg-boss (ms)', pick: appCpuMs, digits: 2, compare: 'lower' },
+    { name: 'CPU per pgbench transaction: its PG backends (ms)', pick: pgbenchCpuMs, digits: 2, compare: 'lower' },
+    { name: 'capacity on 2 free cores, app (bookings/s) = 2000 / CPU per booking', pick: (c) => 2000 / appCpuMs(c), digits: 1, compare: 'higher' },
+    { name: 'CPU-normalised ratio app / pgbench', pick: (c) => pgbenchCpuMs(c) / appCpuMs(c), digits: 2 },
     { name: 'other CPU during max run (cores)', pick: (c) => c.max.cpu.other, digits: 2 },
   ];
   const fmt = (x: number, digits: number) => (Number.isFinite(x) ? x.toFixed(digits) : '–');
@@ -561,7 +585,7 @@ function report(figures: CaseFigures[], labels: string[]): void {
     log(
       `1M rows vs small (medians, within 20 %): throughput ${within('app max throughput (bookings/s)')}; ` +
         `service time p50 ${within('service time, 1 connection: p50 (ms)')}; p99 at half rate ${within('p99 at half rate, smoothed (ms) (< 50)')}; ` +
-        `pgbench ${within('pgbench, same SQL (tps)')}`,
+        `pgbench ${within('pgbench, same SQL (tps)')}; CPU per booking ${within('CPU per booking at max: app + its PG backends + pg-boss (ms)')}`,
     );
   }
 }
