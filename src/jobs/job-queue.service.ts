@@ -3,6 +3,7 @@ import PgBoss from 'pg-boss';
 import type { EntityManager } from 'typeorm';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG, DATABASE_URL } from '../config/config.module';
+import { queryPrepared } from '../database/prepared-query';
 import { JobPayloads, QUEUE_POLICIES, QueueName } from './job-queues';
 
 export interface QueueJob<Q extends QueueName> {
@@ -21,11 +22,49 @@ export type SendOptions = Pick<
   'startAfter' | 'singletonKey' | 'singletonSeconds' | 'priority' | 'retryLimit' | 'retryDelay' | 'retryBackoff' | 'expireInSeconds'
 >;
 
+/** A job to insert later, with others, in one statement (JobQueue.sendMany). */
+export interface PendingJob<Q extends QueueName = QueueName> {
+  queue: Q;
+  data: JobPayloads[Q];
+  options?: SendOptions;
+}
+
+/** Jobs gathered while a transaction runs, to be sent together on it with `JobQueue.sendMany(tx, batch.jobs)`. */
+export class JobBatch {
+  readonly jobs: PendingJob[] = [];
+
+  add<Q extends QueueName>(queue: Q, data: JobPayloads[Q], options: SendOptions = {}): void {
+    this.jobs.push({ queue, data, options } as PendingJob);
+  }
+}
+
 export interface WorkOptions {
   /** Jobs fetched per poll; each succeeds or fails on its own. */
   batchSize?: number;
   /** How many of a batch run at once (default: all); bounds the pool connections a worker holds. */
   concurrency?: number;
+}
+
+/** pg-boss's statements on the caller's transaction, as named prepared statements (their texts are fixed per schema). */
+function onTransaction(tx: EntityManager): PgBoss.Db {
+  return { executeSql: async (text, values) => ({ rows: await queryPrepared(tx, text, values ?? []) }) };
+}
+
+/** `send`'s options in the shape of pg-boss's `insert` (a Date or a number of seconds for startAfter, as `send` takes them). */
+function toJobInsert({ queue, data, options = {} }: PendingJob): PgBoss.JobInsert {
+  const { startAfter } = options;
+  return {
+    name: queue,
+    data,
+    startAfter: startAfter instanceof Date ? startAfter.toISOString() : startAfter === undefined ? undefined : String(startAfter),
+    singletonKey: options.singletonKey,
+    singletonSeconds: options.singletonSeconds,
+    priority: options.priority,
+    retryLimit: options.retryLimit,
+    retryDelay: options.retryDelay,
+    retryBackoff: options.retryBackoff,
+    expireInSeconds: options.expireInSeconds,
+  };
 }
 
 /** How long a graceful stop waits for running jobs before failing them back to the queue. */
@@ -110,10 +149,19 @@ export class JobQueue implements OnModuleInit, OnModuleDestroy {
     const runner = tx.queryRunner;
     if (!runner?.isTransactionActive) throw new Error('JobQueue.send needs the EntityManager of an open transaction');
     await this.ready();
-    const db: PgBoss.Db = {
-      executeSql: async (text, values) => ({ rows: (await runner.query(text, values, true)).records }),
-    };
-    return this.boss.send(queue, data, { ...options, db });
+    return this.boss.send(queue, data, { ...options, db: onTransaction(tx) });
+  }
+
+  /**
+   * Inserts several jobs (of any queues) on the caller's open transaction in ONE statement (pg-boss
+   * `insert`). Duplicates by `singletonKey` are dropped by the queue's policy, as with `send`, but
+   * silently: nothing tells which were.
+   */
+  async sendMany(tx: EntityManager, jobs: readonly PendingJob[]): Promise<void> {
+    if (jobs.length === 0) return;
+    if (!tx.queryRunner?.isTransactionActive) throw new Error('JobQueue.sendMany needs the EntityManager of an open transaction');
+    await this.ready();
+    await this.boss.insert(jobs.map(toJobInsert), { db: onTransaction(tx) });
   }
 
   /** Outside any transaction (e.g. a sweep re-enqueueing work); same result as `send`. */

@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { requestContext } from '../common/http/request-context';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { JobQueue, SendOptions } from '../jobs/job-queue.service';
+import { queryPrepared } from '../database/prepared-query';
+import { JobBatch, JobQueue, SendOptions } from '../jobs/job-queue.service';
 import { Locale, renderTemplate, TemplateName } from './templates';
 
 /** `locale`, when the caller already has it, saves a lookup on hot paths such as booking. */
@@ -31,27 +33,44 @@ export class NotificationsService {
   ) {}
 
   async enqueue(tx: EntityManager, message: OutgoingMessage): Promise<string> {
-    const { recipient } = message;
-    const locale = recipient.type === 'phone' ? recipient.locale : (recipient.locale ?? (await this.localeOf(tx, recipient)));
-    const rendered = renderTemplate(message.template, locale, message.params);
-    const [row] = await tx.query(
-      `INSERT INTO notifications (recipient_type, recipient_id, recipient_phone, locale, template, params, subject, body, request_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-      [
+    const [id] = await this.enqueueMany(tx, [message]);
+    return id;
+  }
+
+  /**
+   * Several messages in one INSERT, and their delivery jobs in one more statement — or, with `jobs`,
+   * added to the caller's batch, which the caller must send on the same transaction (JobQueue.sendMany).
+   * Returns the notification ids, in the order of `messages`.
+   */
+  async enqueueMany(tx: EntityManager, messages: readonly OutgoingMessage[], jobs?: JobBatch): Promise<string[]> {
+    if (messages.length === 0) return [];
+    const requestId = requestContext.requestId() ?? null;
+    const values: unknown[] = [];
+    const ids: string[] = [];
+    for (const { recipient, template, params } of messages) {
+      const locale = recipient.type === 'phone' ? recipient.locale : (recipient.locale ?? (await this.localeOf(tx, recipient)));
+      const rendered = renderTemplate(template, locale, params);
+      // The id is made here so the delivery jobs can name it without a RETURNING round trip.
+      const id = randomUUID();
+      ids.push(id);
+      values.push(
+        id,
         recipient.type,
         recipient.type === 'phone' ? null : recipient.id,
         recipient.type === 'phone' ? recipient.phone : null,
         locale,
-        message.template,
-        JSON.stringify(message.params),
+        template,
+        JSON.stringify(params),
         rendered.subject,
         rendered.body,
-        requestContext.requestId() ?? null,
-      ],
-    );
-    const id = row.id as string;
-    await this.jobs.send(tx, 'notification.deliver', { notificationId: id }, deliveryJobOptions(this.config, id));
-    return id;
+        requestId,
+      );
+    }
+    await queryPrepared(tx, insertSql(messages.length), values);
+    const deliveries = ids.map((id) => ({ queue: 'notification.deliver' as const, data: { notificationId: id }, options: deliveryJobOptions(this.config, id) }));
+    if (jobs) jobs.jobs.push(...deliveries);
+    else await this.jobs.sendMany(tx, deliveries);
+    return ids;
   }
 
   private async localeOf(tx: EntityManager, recipient: { type: 'guardian' | 'user'; id: string }): Promise<Locale> {
@@ -59,6 +78,16 @@ export class NotificationsService {
     const rows: { locale: Locale }[] = await tx.query(`SELECT locale FROM ${table} WHERE id = $1`, [recipient.id]);
     return rows[0]?.locale ?? 'zh-CN';
   }
+}
+
+const COLUMNS = 10;
+const insertSqls: string[] = [];
+
+/** The INSERT of `rows` messages (one fixed text per row count, so each is a prepared statement of its own). */
+function insertSql(rows: number): string {
+  insertSqls[rows] ??= `INSERT INTO notifications (id, recipient_type, recipient_id, recipient_phone, locale, template, params, subject, body, request_id)
+     VALUES ${Array.from({ length: rows }, (_, r) => `(${Array.from({ length: COLUMNS }, (_, c) => `$${r * COLUMNS + c + 1}`).join(', ')})`).join(', ')}`;
+  return insertSqls[rows];
 }
 
 /** pg-boss counts retries, the outbox counts attempts: maxAttempts attempts are 1 + (maxAttempts − 1) retries. */

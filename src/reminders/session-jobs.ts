@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DateTime, Duration } from 'luxon';
 import type { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
-import { JobQueue, SendOptions } from '../jobs/job-queue.service';
+import { JobQueue, PendingJob, SendOptions } from '../jobs/job-queue.service';
 import type { ReminderKind } from './session-notices';
 
 /** When each reminder goes out, before the start. */
@@ -28,26 +28,32 @@ export class SessionJobs {
     private readonly clock: Clock,
   ) {}
 
+  /** Inserts the session's jobs on the caller's transaction, in one statement. */
   async scheduleFor(tx: EntityManager, session: { id: string; startsAt: Date }): Promise<void> {
+    await this.jobs.sendMany(tx, this.jobsFor(session));
+  }
+
+  /** The session's jobs, for a caller that sends them with others (JobQueue.sendMany). */
+  jobsFor(session: { id: string; startsAt: Date }): PendingJob[] {
     const now = this.clock.now();
     const start = DateTime.fromJSDate(session.startsAt, { zone: 'utc' });
     const startsAt = start.toISO()!;
+    const jobs: PendingJob[] = [];
     for (const [reminder, lead] of Object.entries(REMINDER_LEADS) as [ReminderKind, Duration][]) {
       const at = start.minus(lead);
       // A walk-in or short-notice booking: that reminder's moment has passed, so it is not sent at all.
       if (at <= now) continue;
-      await this.jobs.send(
-        tx,
-        'session.reminder',
-        { sessionId: session.id, startsAt, reminder },
-        { ...RETRIES, startAfter: at.toJSDate(), singletonKey: `${session.id}/${startsAt}/${reminder}` },
-      );
+      jobs.push({
+        queue: 'session.reminder',
+        data: { sessionId: session.id, startsAt, reminder },
+        options: { ...RETRIES, startAfter: at.toJSDate(), singletonKey: `${session.id}/${startsAt}/${reminder}` },
+      });
     }
-    await this.jobs.send(
-      tx,
-      'session.no-show-check',
-      { sessionId: session.id, startsAt },
-      { ...RETRIES, startAfter: start.plus(NO_SHOW_AFTER).toJSDate(), singletonKey: `${session.id}/${startsAt}` },
-    );
+    jobs.push({
+      queue: 'session.no-show-check',
+      data: { sessionId: session.id, startsAt },
+      options: { ...RETRIES, startAfter: start.plus(NO_SHOW_AFTER).toJSDate(), singletonKey: `${session.id}/${startsAt}` },
+    });
+    return jobs;
   }
 }

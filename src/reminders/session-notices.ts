@@ -1,13 +1,32 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { notFound } from '../common/errors/domain-error';
-import { NotificationsService } from '../notifications/notifications.service';
+import type { JobBatch } from '../jobs/job-queue.service';
+import { NotificationsService, OutgoingMessage } from '../notifications/notifications.service';
 import type { Locale, TemplateName } from '../notifications/templates';
 import { pickPrompts } from './conversation-prompts';
 import { SessionFacts, SessionFactsRepository } from './session-facts.repository';
 import { describeTime } from './session-time';
 
 export type ReminderKind = '24h' | '1h';
+
+/** What a notice says about a session (a subset of SessionFacts: a booking has it without reading the row back). */
+export type NoticeFacts = Pick<
+  SessionFacts,
+  | 'id'
+  | 'guardianId'
+  | 'supervisorId'
+  | 'counselorId'
+  | 'startsAt'
+  | 'endsAt'
+  | 'childName'
+  | 'hubName'
+  | 'hubTimeZone'
+  | 'stationName'
+  | 'guardianName'
+  | 'guardianTimeZone'
+  | 'guardianLocale'
+>;
 
 /**
  * Messages about a session to every party, written to the outbox on the caller's transaction.
@@ -22,10 +41,19 @@ export class SessionNotices {
     private readonly notifications: NotificationsService,
   ) {}
 
-  async booked(tx: EntityManager, sessionId: string): Promise<void> {
-    const session = await this.load(tx, sessionId);
-    await this.toGuardian(tx, session, 'session_booked', {});
-    await this.toStaff(tx, session, 'session_booked_staff', () => ({}));
+  /**
+   * The new session told to every party, from facts the caller already holds (the booking's context):
+   * `staffLocales` saves the staff locale lookup for the recipients it names, and with `jobs` the
+   * delivery jobs join the caller's batch instead of being inserted here. Given an id, it reads the facts first.
+   */
+  async booked(
+    tx: EntityManager,
+    sessionOrId: NoticeFacts | string,
+    options: { staffLocales?: ReadonlyMap<string, Locale>; jobs?: JobBatch } = {},
+  ): Promise<void> {
+    const session = typeof sessionOrId === 'string' ? await this.load(tx, sessionOrId) : sessionOrId;
+    const staff = await this.staffMessages(tx, session, 'session_booked_staff', () => ({}), { locales: options.staffLocales });
+    await this.notifications.enqueueMany(tx, [this.guardianMessage(session, 'session_booked', {}), ...staff], options.jobs);
   }
 
   async rescheduled(tx: EntityManager, sessionId: string, previousStartsAt: Date): Promise<void> {
@@ -94,8 +122,12 @@ export class SessionNotices {
     return session;
   }
 
-  private async toGuardian(tx: EntityManager, session: SessionFacts, template: TemplateName, extra: Record<string, string>): Promise<void> {
-    await this.notifications.enqueue(tx, {
+  private async toGuardian(tx: EntityManager, session: NoticeFacts, template: TemplateName, extra: Record<string, string>): Promise<void> {
+    await this.notifications.enqueue(tx, this.guardianMessage(session, template, extra));
+  }
+
+  private guardianMessage(session: NoticeFacts, template: TemplateName, extra: Record<string, string>): OutgoingMessage {
+    return {
       recipient: { type: 'guardian', id: session.guardianId, locale: session.guardianLocale },
       template,
       params: {
@@ -104,22 +136,34 @@ export class SessionNotices {
         timeZone: session.guardianTimeZone,
         ...extra,
       },
-    });
+    };
   }
 
   private async toStaff(
     tx: EntityManager,
-    session: SessionFacts,
+    session: NoticeFacts,
     template: TemplateName,
     extra: (locale: Locale) => Record<string, string>,
     options: { supervisorOnly?: boolean } = {},
   ): Promise<void> {
+    await this.notifications.enqueueMany(tx, await this.staffMessages(tx, session, template, extra, options));
+  }
+
+  /** The supervisor's (and counselor's) messages, each in their locale: `locales` when it names them all, else one lookup. */
+  private async staffMessages(
+    tx: EntityManager,
+    session: NoticeFacts,
+    template: TemplateName,
+    extra: (locale: Locale) => Record<string, string>,
+    options: { supervisorOnly?: boolean; locales?: ReadonlyMap<string, Locale> } = {},
+  ): Promise<OutgoingMessage[]> {
     const recipients = [session.supervisorId];
     if (!options.supervisorOnly && session.counselorId && session.counselorId !== session.supervisorId) recipients.push(session.counselorId);
-    const locales = await this.facts.userLocales(tx, recipients);
-    for (const userId of recipients) {
+    const known = options.locales;
+    const locales = known && recipients.every((id) => known.has(id)) ? known : await this.facts.userLocales(tx, recipients);
+    return recipients.map((userId) => {
       const locale = locales.get(userId) ?? 'zh-CN';
-      await this.notifications.enqueue(tx, {
+      return {
         recipient: { type: 'user', id: userId, locale },
         template,
         params: {
@@ -128,12 +172,12 @@ export class SessionNotices {
           timeZone: session.hubTimeZone,
           ...extra(locale),
         },
-      });
-    }
+      };
+    });
   }
 }
 
-function commonParams(session: SessionFacts): Record<string, string> {
+function commonParams(session: NoticeFacts): Record<string, string> {
   return {
     sessionId: session.id,
     childName: session.childName,

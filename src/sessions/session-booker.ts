@@ -4,8 +4,11 @@ import type { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
 import { DomainError, ErrorCode, notFound } from '../common/errors/domain-error';
+import type { Actor } from '../common/auth/actor';
+import { JobBatch, JobQueue } from '../jobs/job-queue.service';
+import type { Locale } from '../notifications/templates';
 import { SessionJobs } from '../reminders/session-jobs';
-import { SessionNotices } from '../reminders/session-notices';
+import { NoticeFacts, SessionNotices } from '../reminders/session-notices';
 import { assertCallAllowed, assertInService, assertPerson, BookingContextLoader, LoadedBookingContext } from '../slots/booking-context.loader';
 import type { SessionKind } from './dto/session.dto';
 import { SessionRecord, SessionsRepository } from './sessions.repository';
@@ -43,6 +46,7 @@ export class SessionBooker {
     private readonly audit: AuditService,
     private readonly notices: SessionNotices,
     private readonly jobs: SessionJobs,
+    private readonly queue: JobQueue,
     private readonly clock: Clock,
   ) {}
 
@@ -50,13 +54,14 @@ export class SessionBooker {
    * Loads the context for the window [from, to) and checks the parties in the documented order:
    * guardian linked (none → 404, pending/revoked → 409 LINK_NOT_APPROVED), consent (409
    * CONSENT_REQUIRED), supervisor and counselor (404 unless active staff of that role at the hub),
-   * station (404 outside the hub, 409 STATION_OUT_OF_SERVICE). The caller has checked the child's scope.
+   * station (404 outside the hub, 409 STATION_OUT_OF_SERVICE). With `visibleTo` the child's scope is
+   * checked first, in the same statement (404 Child); without it the caller has checked it.
    */
   async prepare(
     tx: EntityManager,
     parties: CallParties,
     window: { from: number; to: number },
-    options: { excludeSessionId?: string; checkPeople?: boolean } = {},
+    options: { excludeSessionId?: string; checkPeople?: boolean; visibleTo?: Actor } = {},
   ): Promise<PreparedCall> {
     const loaded = await this.loader.load(tx, {
       childId: parties.childId,
@@ -68,6 +73,7 @@ export class SessionBooker {
       supervisorId: parties.supervisorId,
       counselorId: parties.counselorId,
       excludeSessionId: options.excludeSessionId,
+      visibleTo: options.visibleTo,
     });
     assertCallAllowed(loaded);
     if (options.checkPeople !== false) {
@@ -123,8 +129,13 @@ export class SessionBooker {
     return session;
   }
 
-  /** What goes with a new session on its transaction: the audit row, the notices to every party, the reminder and no-show jobs. */
-  async created(tx: EntityManager, session: SessionRecord, details: Record<string, unknown> = {}): Promise<void> {
+  /**
+   * What goes with a new session on its transaction: the audit row, the notices to every party, the
+   * reminder and no-show jobs. The notices are written from what the booking already loaded (no
+   * re-read of the row), and every job — the notices' deliveries and the timed jobs — goes into
+   * pg-boss in one statement.
+   */
+  async created(tx: EntityManager, call: PreparedCall, session: SessionRecord, details: Record<string, unknown> = {}): Promise<void> {
     await this.audit.record(tx, {
       action: 'session.create',
       objectType: 'session',
@@ -140,9 +151,39 @@ export class SessionBooker {
         ...details,
       },
     });
-    await this.notices.booked(tx, session.id);
-    await this.jobs.scheduleFor(tx, { id: session.id, startsAt: session.startsAt });
+    const batch = new JobBatch();
+    await this.notices.booked(tx, noticeFacts(call.loaded, session), { staffLocales: staffLocales(call.loaded), jobs: batch });
+    batch.jobs.push(...this.jobs.jobsFor({ id: session.id, startsAt: session.startsAt }));
+    await this.queue.sendMany(tx, batch.jobs);
   }
+}
+
+/** What the notices about a new session say, from the context its booking loaded. */
+function noticeFacts(loaded: LoadedBookingContext, session: SessionRecord): NoticeFacts {
+  const station = loaded.stations.find((s) => s.id === session.stationId);
+  if (!station) throw new Error(`SessionBooker: station ${session.stationId} is not in the loaded context`);
+  return {
+    id: session.id,
+    guardianId: session.guardianId,
+    supervisorId: session.supervisorId,
+    counselorId: session.counselorId,
+    startsAt: session.startsAt,
+    endsAt: session.endsAt,
+    childName: loaded.child.displayName,
+    hubName: loaded.hub.name,
+    hubTimeZone: loaded.hub.timeZone,
+    stationName: station.name,
+    guardianName: loaded.guardian.displayName,
+    guardianTimeZone: loaded.guardian.timeZone,
+    guardianLocale: loaded.guardian.locale,
+  };
+}
+
+/** Locales of the staff the context loaded (the named supervisor and counselor). */
+function staffLocales(loaded: LoadedBookingContext): Map<string, Locale> {
+  const locales = new Map<string, Locale>();
+  for (const person of [loaded.supervisor, loaded.counselor]) if (person) locales.set(person.id, person.locale);
+  return locales;
 }
 
 /** The context with one more booked call in it, so the next occurrence of a series is judged against it. */

@@ -132,7 +132,7 @@ export class SessionSeriesService {
         results.push({ ...base, status: 'conflict', problem: problemOf(session) });
         continue;
       }
-      await this.booker.created(tx, session, { seriesId });
+      await this.booker.created(tx, call, session, { seriesId });
       context = withBooked(context, { start: occurrence.start, end: occurrence.end, stationId: verdict.stationId });
       results.push({ ...base, status: 'booked', session: toSessionDto(session) });
     }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DateTime } from 'luxon';
 import type { Actor } from '../common/auth/actor';
 import type { Queryable } from '../children/child-scope';
+import { queryPrepared } from '../database/prepared-query';
 import type { SessionDto, SessionKind, SessionStatus } from './dto/session.dto';
 
 /** Which not-yet-started sessions a bulk cancellation takes. */
@@ -135,7 +136,8 @@ export class SessionsRepository {
    * commits first and this insert finds the station out of service (undefined).
    */
   async insert(tx: Queryable, session: NewSession, zones: { hub: string; guardian: string }): Promise<SessionRecord | undefined> {
-    const rows: SessionRow[] = await tx.query(
+    const rows = await queryPrepared<SessionRow>(
+      tx,
       `INSERT INTO sessions AS s (hub_id, station_id, child_id, guardian_id, supervisor_id, counselor_id, kind, series_id,
                                   starts_at, ends_at, occupied_until, created_by, created_at, updated_at)
        SELECT $1::uuid, st.id, $3::uuid, $4::uuid, $5::uuid, $6::uuid, $7::session_kind, $8::uuid,

@@ -52,7 +52,6 @@ export class SessionsService {
     const end = start + input.durationMinutes * MINUTE_MS;
     return this.transactions.run(async (tx) => {
       const outcome = await this.idempotency.run(tx, { actorId: actor.id, route: BOOK_ROUTE, key: idempotencyKey }, input, async () => {
-        await this.children.findVisibleChild(tx, actor, input.childId);
         const call = await this.booker.prepare(
           tx,
           {
@@ -64,11 +63,13 @@ export class SessionsService {
             counselorId: input.counselorId,
           },
           { from: start, to: end },
+          // The child's scope is checked by the context's statement (404 Child before any other check).
+          { visibleTo: actor },
         );
         const verdict = this.booker.judge(call.loaded.context, start, end, input.stationId);
         if (!verdict.ok) throw verdict.error;
         const session = await this.booker.insert(tx, call, { start, end, stationId: verdict.stationId }, { seriesId: null, createdBy: actor.id });
-        await this.booker.created(tx, session);
+        await this.booker.created(tx, call, session);
         return { statusCode: 201, body: toSessionDto(session) };
       });
       if (outcome.replayed) {

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { BookingContext, CallKind, CallPlan, Interval, WeeklyRule } from '@app/scheduling-core';
-import { type EntityManager, QueryFailedError } from 'typeorm';
 import type { Queryable } from '../children/child-scope';
+import type { Actor } from '../common/auth/actor';
 import { Clock } from '../common/clock';
 import { DomainError, notFound } from '../common/errors/domain-error';
+import { queryPrepared } from '../database/prepared-query';
 
 export interface BookingContextRequest {
   childId: string;
@@ -18,6 +19,12 @@ export interface BookingContextRequest {
   counselorId?: string;
   /** The session being rescheduled: its own rows neither block nor count towards the weekly cap. */
   excludeSessionId?: string;
+  /**
+   * The caller, when the child's scope is to be checked in the same statement (as ChildScope
+   * judges it: admins every child, a guardian the children of their approved links, staff and
+   * counselors the children of their hubs): a child they may not see is 404 Child.
+   */
+  visibleTo?: Actor;
 }
 
 export interface LoadedHub {
@@ -54,6 +61,8 @@ export interface LoadedPerson {
   /** Works at the child's hub (user_hubs); admins are not attached to hubs. */
   atHub: boolean;
   disabled: boolean;
+  /** The language their notices are written in. */
+  locale: 'zh-CN' | 'en';
 }
 
 export interface LoadedStation {
@@ -81,8 +90,6 @@ export interface LoadedBookingContext {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const NO_ID = '00000000-0000-0000-0000-000000000000';
-/** pg prepares a name once per connection; the text behind it never changes while the process runs. */
-const PREPARED_NAME = 'kinbridge_booking_context';
 
 /**
  * Everything a slot search or a booking judges a time against, in ONE statement (one round
@@ -118,8 +125,10 @@ export class BookingContextLoader {
       throw new RangeError(`BookingContextLoader: invalid window ${p.from}..${p.to}`);
     }
 
-    const rows = await runPrepared(db, bookingContextParams(p));
-    if (rows.length === 0) throw notFound('Child');
+    // A named prepared statement with a generic plan: the text is long (≈ 6 kB), and its custom plans (which PostgreSQL
+    // would keep choosing: the generic one looks dearer because of the optional parts) cost more to make than to run.
+    const rows = await queryPrepared<LoaderRow>(db, BOOKING_CONTEXT_SQL, bookingContextParams(p), { genericPlan: true });
+    if (rows.length === 0 || !rows[0].child_visible) throw notFound('Child');
     const row = rows[0];
     if (row.guardian_id === null) throw notFound('Guardian');
     if (p.stationId !== undefined && row.stations.length === 0) throw notFound('Station');
@@ -178,8 +187,9 @@ export class BookingContextLoader {
 }
 
 type Pair = [number, number];
-interface PersonJson { id: string; role: LoadedPerson['role']; at_hub: boolean; disabled: boolean }
+interface PersonJson { id: string; role: LoadedPerson['role']; at_hub: boolean; disabled: boolean; locale: LoadedPerson['locale'] }
 interface LoaderRow {
+  child_visible: boolean;
   child_id: string;
   child_display_name: string;
   child_counselor_id: string | null;
@@ -211,28 +221,6 @@ interface LoaderRow {
   counselor: PersonJson | null;
 }
 
-interface PgClient {
-  query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: LoaderRow[] }>;
-}
-
-/**
- * Runs BOOKING_CONTEXT_SQL as a named prepared statement on the transaction's connection: the
- * statement is long (≈ 6 kB) and parsing + planning it costs about as much as executing it, so
- * each pooled connection parses it once and then only binds. TypeORM's `query` cannot name a
- * statement, hence the driver connection; errors still surface as TypeORM's QueryFailedError.
- * Outside a transaction (no query runner) it falls back to a plain query.
- */
-async function runPrepared(db: Queryable, params: unknown[]): Promise<LoaderRow[]> {
-  const runner = (db as Partial<EntityManager>).queryRunner;
-  if (!runner || runner.isReleased || runner.connection.options.type !== 'postgres') return db.query(BOOKING_CONTEXT_SQL, params);
-  const client = (await runner.connect()) as PgClient;
-  try {
-    return (await client.query({ name: PREPARED_NAME, text: BOOKING_CONTEXT_SQL, values: params })).rows;
-  } catch (error) {
-    throw new QueryFailedError(BOOKING_CONTEXT_SQL, params, error as Error);
-  }
-}
-
 /** The parameters of BOOKING_CONTEXT_SQL for a request (exported for benchmarks that replay the SQL, e.g. with pgbench). */
 export function bookingContextParams(p: BookingContextRequest): unknown[] {
   return [
@@ -244,12 +232,20 @@ export function bookingContextParams(p: BookingContextRequest): unknown[] {
     p.supervisorId ?? null,
     p.counselorId ?? null,
     p.excludeSessionId ?? NO_ID,
+    ...childScopeParams(p.visibleTo),
   ];
+}
+
+/** $9 scope kind, $10 hub ids, $11 guardian id: ChildScope's visibleChildrenCondition as parameters of one fixed statement. */
+function childScopeParams(actor: Actor | undefined): [string, string[] | null, string | null] {
+  if (actor === undefined || actor.role === 'admin') return ['all', null, null];
+  if (actor.type === 'guardian') return ['guardian', null, actor.id];
+  return ['hubs', actor.hubIds, null];
 }
 
 const toRule = ([weekday, startMinute, endMinute]: [number, number, number]): WeeklyRule => ({ weekday, startMinute, endMinute });
 const toInterval = ([start, end]: Pair): Interval => ({ start, end });
-const toPerson = (p: PersonJson): LoadedPerson => ({ id: p.id, role: p.role, atHub: p.at_hub, disabled: p.disabled });
+const toPerson = (p: PersonJson): LoadedPerson => ({ id: p.id, role: p.role, atHub: p.at_hub, disabled: p.disabled, locale: p.locale });
 
 // Epoch ms of a start (rounded down) or an end (rounded up), so a busy interval never shrinks
 // when the stored value has microseconds. date_part (float8) is measurably cheaper than extract (numeric).
@@ -263,17 +259,23 @@ const personBusy = (column: string, param: string) => `
                AND tstzrange(x.starts_at, x.ends_at, '[)') && tstzrange($3::timestamptz, $4::timestamptz, '[)')
                AND x.status <> 'cancelled' AND x.id <> $8::uuid), '[]'::json)`;
 const personRow = (param: string) => `
-  (SELECT json_build_object('id', u.id, 'role', u.role, 'disabled', u.disabled_at IS NOT NULL,
+  (SELECT json_build_object('id', u.id, 'role', u.role, 'disabled', u.disabled_at IS NOT NULL, 'locale', u.locale,
                             'at_hub', EXISTS (SELECT 1 FROM user_hubs uh WHERE uh.user_id = u.id AND uh.hub_id = c.hub_id))
      FROM users u WHERE u.id = ${param})`;
 
-// $1 child, $2 guardian, $3 from, $4 to, $5 station?, $6 supervisor?, $7 counselor?, $8 excluded session (or the nil uuid).
+// $1 child, $2 guardian, $3 from, $4 to, $5 station?, $6 supervisor?, $7 counselor?, $8 excluded session (or the nil uuid),
+// $9–$11 the caller's scope over children ('all' | 'hubs' with $10 | 'guardian' with $11).
 // A person is busy in whichever role they hold in another session (a counselor may also supervise).
 // Station sessions holding [starts_at, occupied_until) across [from, to + buffer) are read by a
 // btree range scan (sessions_station_live_starts_idx): a hold lasts at most 8 hours
 // (CHECK sessions_station_hold_bounded), so they all start after from − 8 h.
 export const BOOKING_CONTEXT_SQL = `
-  SELECT c.id AS child_id, c.display_name AS child_display_name, c.counselor_id AS child_counselor_id,
+  SELECT CASE $9::text
+           WHEN 'hubs' THEN c.hub_id = ANY ($10::uuid[])
+           WHEN 'guardian' THEN EXISTS (SELECT 1 FROM child_guardian_links vl
+                                         WHERE vl.child_id = c.id AND vl.guardian_id = $11::uuid AND vl.status = 'approved')
+           ELSE true END AS child_visible,
+         c.id AS child_id, c.display_name AS child_display_name, c.counselor_id AS child_counselor_id,
          c.call_paused, c.call_max_per_week, c.call_mediated_only,
          h.id AS hub_id, h.name AS hub_name, h.time_zone AS hub_time_zone,
          h.buffer_minutes, h.minimum_notice_minutes, h.horizon_days,

@@ -3,6 +3,7 @@ import { applyDecorators, createParamDecorator, ExecutionContext, Injectable } f
 import { ApiHeader } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { EntityManager } from 'typeorm';
+import { queryPrepared } from '../../database/prepared-query';
 import { Clock } from '../clock';
 import { DomainError } from '../errors/domain-error';
 
@@ -49,7 +50,9 @@ export class IdempotencyStore {
     work: () => Promise<{ statusCode: number; body: T }>,
   ): Promise<IdempotentOutcome<T>> {
     const requestHash = hashRequest(request);
-    const claimed: unknown[] = await tx.query(
+    // Both statements of every idempotent write are named prepared statements (parsed and planned once per connection).
+    const claimed: unknown[] = await queryPrepared(
+      tx,
       `INSERT INTO idempotency_keys (actor_id, route, key, request_hash, status_code, response, created_at)
        VALUES ($1, $2, $3, $4, 0, 'null'::jsonb, $5)
        ON CONFLICT DO NOTHING RETURNING 1`,
@@ -58,7 +61,7 @@ export class IdempotencyStore {
     if (claimed.length === 0) return this.replay<T>(tx, scope, requestHash);
 
     const answer = await work();
-    await tx.query(`UPDATE idempotency_keys SET status_code = $4, response = $5 WHERE actor_id = $1 AND route = $2 AND key = $3`, [
+    await queryPrepared(tx, `UPDATE idempotency_keys SET status_code = $4, response = $5 WHERE actor_id = $1 AND route = $2 AND key = $3`, [
       scope.actorId,
       scope.route,
       scope.key,

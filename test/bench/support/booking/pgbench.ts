@@ -22,6 +22,8 @@ export interface CapturedRequest {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const UUID_IN_TEXT = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+/** An ISO instant inside a text (e.g. pg-boss's startAfter in the JSON of a multi-job insert). */
+const TIMESTAMP_IN_TEXT = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})/g;
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}(:?\d{2})?)?$/;
 
 /**
@@ -70,7 +72,12 @@ export async function explainBooking(db: Client, script: PgbenchScript, n: numbe
   await db.query('BEGIN');
   try {
     for (const [index, command] of script.commands.entries()) {
-      if (/^(START TRANSACTION|BEGIN|COMMIT|ROLLBACK|SET TRANSACTION)/i.test(command.sql)) continue;
+      if (/^(START TRANSACTION|BEGIN|COMMIT|ROLLBACK)/i.test(command.sql)) continue;
+      if (/^SET /i.test(command.sql)) {
+        // Not explainable, but it changes how the statements after it are planned.
+        await db.query(command.sql);
+        continue;
+      }
       const sql = bind(command.sql);
       await db.query('SAVEPOINT explain');
       const [{ 'QUERY PLAN': plan }] = (await db.query(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${sql}`)).rows;
@@ -97,7 +104,7 @@ export async function explainBooking(db: Client, script: PgbenchScript, n: numbe
  *  - other uuids made by the app (e.g. pg-boss job ids) → a distinct uuid derived from n;
  *  - the Idempotency-Key → 'pgb-' || n;
  *  - timestamps → the same offset from the booking's start (or now() for "now");
- *  - uuids inside JSON/text parameters → the same substitutions, by concatenation;
+ *  - uuids and ISO instants inside JSON/text parameters → the same substitutions, by concatenation;
  *  - every parameter is cast to the type PostgreSQL infers for it (asked with PREPARE), so the
  *    statement plans as it does for the app.
  */
@@ -173,13 +180,14 @@ export async function buildPgbenchScript(
       const pieces: string[] = [];
       let last = 0;
       let replaced = 0;
-      const tokens = [...value.matchAll(UUID_IN_TEXT)].map((m) => ({ at: m.index ?? 0, text: m[0] }));
+      const tokens = [...value.matchAll(UUID_IN_TEXT)].map((m) => ({ at: m.index ?? 0, text: m[0], type: 'uuid' }));
+      for (const m of value.matchAll(TIMESTAMP_IN_TEXT)) tokens.push({ at: m.index ?? 0, text: m[0], type: 'text' });
       const keyAt = value.indexOf(idempotencyKey);
-      if (keyAt >= 0 && idempotencyKey.length > 8) tokens.push({ at: keyAt, text: idempotencyKey });
+      if (keyAt >= 0 && idempotencyKey.length > 8) tokens.push({ at: keyAt, text: idempotencyKey, type: 'uuid' });
       tokens.sort((a, b2) => a.at - b2.at);
       for (const token of tokens) {
         if (token.at < last) continue;
-        const sub = expressionFor(token.text, 'uuid', `${where} (inside)`);
+        const sub = expressionFor(token.text, token.type, `${where} (inside)`);
         if (sub.startsWith('E\'')) continue;
         pieces.push(sqlLiteral(value.slice(last, token.at)), `CAST(${sub} AS text)`);
         last = token.at + token.text.length;
@@ -256,12 +264,14 @@ export async function runPgbench(options: {
   threads: number;
   seconds: number;
   offset: number;
+  /** pgbench's query mode: `prepared` (the default) matches the app, which prepares its hot statements once per connection. */
+  mode?: 'simple' | 'extended' | 'prepared';
 }): Promise<PgbenchResult> {
   await writeFile(options.scriptFile, options.script);
   const args = [
     '-n',
     '-M',
-    'extended',
+    options.mode ?? 'prepared',
     '-c',
     String(options.clients),
     '-j',
