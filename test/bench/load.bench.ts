@@ -16,11 +16,12 @@ import { Network, seedNetwork } from './support/network';
 // per route throughput and p50/p95/p99, errors (must be 0), per instance CPU and RSS, PostgreSQL
 // time per request (pg_stat_database.active_time of the run's database); then idle-socket capacity:
 // LOAD_SOCKETS (10,000) /hubs sockets on one instance, its RSS and a /health round trip meanwhile.
-// Knobs: LOAD_TASKS (3000 per phase), LOAD_CONCURRENCY (16), LOAD_SOCKETS (10000), REDIS_URL.
+// Knobs: LOAD_TASKS (3000 per phase, in LOAD_ROUNDS (3) slices alternating 1 and 2 instances), LOAD_CONCURRENCY (16), LOAD_SOCKETS (10000), REDIS_URL.
 const num = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const TASKS = num('LOAD_TASKS', 3000);
 const CONCURRENCY = num('LOAD_CONCURRENCY', 16);
 const SOCKETS = num('LOAD_SOCKETS', 10_000);
+const ROUNDS = num('LOAD_ROUNDS', 3);
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -29,12 +30,14 @@ interface Phase {
   result: RunResult;
   cpuMs: number[];
   rssMiB: number[];
+  /** Totals over the phase, ms. */
   dbActiveMs: number;
-  backendCores: number;
-  jobsCores: number;
-  machineCores: number;
-  runnerCores: number;
-  seconds: number;
+  backendMs: number;
+  jobsMs: number;
+  machineMs: number;
+  runnerMs: number;
+  otherMs: number;
+  loads: string[];
 }
 
 describe('load benchmark (mixed day, 1 → 2 instances; idle sockets)', () => {
@@ -72,9 +75,9 @@ describe('load benchmark (mixed day, 1 → 2 instances; idle sockets)', () => {
       await admin.query('SELECT pg_stat_clear_snapshot()');
       return Number((await admin.query(`SELECT active_time FROM pg_stat_database WHERE datname = current_database()`)).rows[0].active_time);
     };
-    const runPhase = async (count: number): Promise<Phase> => {
-      const live = [...instances];
-      const tasks = day.tasks(TASKS);
+    // One slice: `tasks` of the mixed day against `live` (round-robin), with the CPU and PostgreSQL time it cost.
+    const runSlice = async (live: Instance[], count: number): Promise<Phase> => {
+      const tasks = day.tasks(count);
       const cpu0 = live.map((i) => i.cpuMs());
       const active0 = await dbActiveMs();
       const window = startCpuWindow({ listBackends: () => backendPids(admin, db.name) });
@@ -85,68 +88,105 @@ describe('load benchmark (mixed day, 1 → 2 instances; idle sockets)', () => {
       );
       const cpu = await window();
       const cpuMs = live.map((i, k) => i.cpuMs() - cpu0[k]);
-      const phase: Phase = {
-        instances: count,
+      const ms = (cores: number) => cores * cpu.seconds * 1000;
+      const instancesMs = cpuMs.reduce((a, b) => a + b, 0);
+      const slice: Phase = {
+        instances: live.length,
         result,
         cpuMs,
         rssMiB: live.map((i) => i.rssMiB()),
         dbActiveMs: (await dbActiveMs()) - active0,
-        backendCores: cpu.appBackends,
-        jobsCores: cpu.jobBackends,
-        machineCores: cpu.machine,
-        runnerCores: cpu.runner,
-        seconds: cpu.seconds,
+        backendMs: ms(cpu.appBackends),
+        jobsMs: ms(cpu.jobBackends),
+        machineMs: ms(cpu.machine),
+        runnerMs: ms(cpu.runner),
+        otherMs: Math.max(0, ms(cpu.machine - cpu.appBackends - cpu.jobBackends - cpu.pgBackground - cpu.runner) - instancesMs),
+        loads: [`${cpu.loadBefore} → ${cpu.loadAfter}`],
       };
-      const instanceCores = cpuMs.reduce((a, b) => a + b, 0) / 1000 / cpu.seconds;
-      const rest = cpu.machine - instanceCores - cpu.appBackends - cpu.jobBackends - cpu.pgBackground - cpu.runner;
-      report(
-        phase,
-        `CPU (cores) over the run: machine ${cpu.machine.toFixed(2)} = instances ${instanceCores.toFixed(2)} + their PG backends ${cpu.appBackends.toFixed(2)} + ` +
-          `pg-boss backends ${cpu.jobBackends.toFixed(2)} + PG background ${cpu.pgBackground.toFixed(2)} + load generator ${cpu.runner.toFixed(2)} + ` +
-          `everything else (other engineers' runs) ${Math.max(0, rest).toFixed(2)}; load average ${cpu.loadBefore} → ${cpu.loadAfter}`,
+      const ok = result.requests - result.errors.length;
+      log(
+        `  slice, ${live.length} instance(s): ${(ok / result.seconds).toFixed(1)} req/s (${result.requests} in ${result.seconds.toFixed(1)} s, ${result.errors.length} errors); ` +
+          `per request app CPU ${(instancesMs / ok).toFixed(2)} ms, PG active ${(slice.dbActiveMs / ok).toFixed(2)} ms, PG backend CPU ${(slice.backendMs / ok).toFixed(2)} ms; ` +
+          `others' CPU ${(slice.otherMs / result.seconds / 1000).toFixed(2)} cores; load ${slice.loads[0]}`,
       );
-      return phase;
+      return slice;
     };
-    const report = (p: Phase, cpuLine: string) => {
+    const merge = (slices: Phase[]): Phase => {
+      const perRoute = new Map<string, number[]>();
+      for (const s of slices) for (const [route, list] of s.result.perRoute) perRoute.set(route, [...(perRoute.get(route) ?? []), ...list]);
+      const sum = (f: (p: Phase) => number) => slices.reduce((a, p) => a + f(p), 0);
+      return {
+        instances: slices[0].instances,
+        result: {
+          seconds: sum((p) => p.result.seconds),
+          requests: sum((p) => p.result.requests),
+          perRoute,
+          errors: slices.flatMap((p) => p.result.errors),
+        },
+        cpuMs: slices[0].cpuMs.map((_, k) => sum((p) => p.cpuMs[k])),
+        rssMiB: slices[slices.length - 1].rssMiB,
+        dbActiveMs: sum((p) => p.dbActiveMs),
+        backendMs: sum((p) => p.backendMs),
+        jobsMs: sum((p) => p.jobsMs),
+        machineMs: sum((p) => p.machineMs),
+        runnerMs: sum((p) => p.runnerMs),
+        otherMs: sum((p) => p.otherMs),
+        loads: slices.flatMap((p) => p.loads),
+      };
+    };
+    const report = (p: Phase) => {
       const ok = p.result.requests - p.result.errors.length;
-      log(`\n== ${p.instances} instance(s): ${p.result.requests} requests in ${p.result.seconds.toFixed(1)} s = ${(ok / p.result.seconds).toFixed(1)} req/s, errors ${p.result.errors.length}, concurrency ${CONCURRENCY}`);
+      const s = p.result.seconds;
+      log(`\n== ${p.instances} instance(s), all slices: ${p.result.requests} requests in ${s.toFixed(1)} s = ${(ok / s).toFixed(1)} req/s, errors ${p.result.errors.length}, concurrency ${CONCURRENCY}`);
       for (const line of routeTable(p.result)) log(line);
       const all = summarize([...p.result.perRoute.values()].flat());
       log(`  ${'all routes'.padEnd(36)} ${String(all.runs).padStart(5)} ok  p50 ${all.p50.toFixed(1)}  p95 ${all.p95.toFixed(1)}  p99 ${all.p99.toFixed(1)} ms`);
-      p.cpuMs.forEach((ms, k) =>
-        log(`  instance ${'AB'[k]}: CPU ${(ms / 1000).toFixed(1)} s (${(ms / p.result.seconds / 1000).toFixed(2)} cores), ${(ms / ok).toFixed(2)} ms CPU per request overall, RSS ${p.rssMiB[k].toFixed(0)} MiB`),
-      );
+      p.cpuMs.forEach((ms, k) => log(`  instance ${'AB'[k]}: CPU ${(ms / 1000).toFixed(1)} s (${(ms / s / 1000).toFixed(2)} cores), RSS ${p.rssMiB[k].toFixed(0)} MiB at the end`));
       const appCpu = p.cpuMs.reduce((a, b) => a + b, 0);
       log(
         `  per request: app CPU ${(appCpu / ok).toFixed(2)} ms, PostgreSQL active time ${(p.dbActiveMs / ok).toFixed(2)} ms ` +
-          `(pg_stat_database.active_time of the run's database, incl. pg-boss), PG backend CPU ${((p.backendCores * p.seconds * 1000) / ok).toFixed(2)} ms ` +
-          `(+ pg-boss ${((p.jobsCores * p.seconds * 1000) / ok).toFixed(2)} ms)`,
+          `(pg_stat_database.active_time of the run's database: wall time backends spent running statements, incl. waits and pg-boss), ` +
+          `PG backend CPU ${(p.backendMs / ok).toFixed(2)} ms (+ pg-boss ${(p.jobsMs / ok).toFixed(2)} ms)`,
       );
-      log(`  ${cpuLine}`);
+      log(
+        `  CPU (cores): machine ${(p.machineMs / s / 1000).toFixed(2)} = instances ${(appCpu / s / 1000).toFixed(2)} + PG backends ${(p.backendMs / s / 1000).toFixed(2)} + ` +
+          `pg-boss ${(p.jobsMs / s / 1000).toFixed(2)} + load generator ${(p.runnerMs / s / 1000).toFixed(2)} + everything else (other engineers' runs, PG background) ${(p.otherMs / s / 1000).toFixed(2)}; ` +
+          `load averages ${p.loads.join('; ')}`,
+      );
       for (const e of p.result.errors.slice(0, 20)) log(`  ERROR ${e.route} → ${e.status}: ${e.body}`);
     };
 
-    // Warm-up on A (JIT, pools, plan caches): not measured.
-    const warm = await runTasks([instances[0].baseUrl], day.tasks(300), CONCURRENCY);
-    expect(warm.errors).toEqual([]);
-    const one = await runPhase(1);
-
+    // Both instances start before anything is measured; slices alternate 1 and 2 instances (A alone,
+    // then A + B round-robin, then the other order …), so both see the same machine on average.
     instances.push(await Instance.start({ name: 'B', databaseUrl: db.url, logFile: join(dir, `load-B-${Date.now()}.log`), env: { REDIS_URL } }));
-    const warmB = await runTasks([instances[1].baseUrl], day.tasks(300), CONCURRENCY);
-    expect(warmB.errors).toEqual([]);
-    const two = await runPhase(2);
+    // Warm-up (JIT, pools, plan caches): not measured.
+    const warm = await runTasks([instances[0].baseUrl, instances[1].baseUrl], day.tasks(400), CONCURRENCY);
+    expect(warm.errors).toEqual([]);
+    const perSlice = Math.ceil(TASKS / ROUNDS);
+    const slices: Record<1 | 2, Phase[]> = { 1: [], 2: [] };
+    for (let r = 0; r < ROUNDS; r++) {
+      for (const n of r % 2 === 0 ? ([1, 2] as const) : ([2, 1] as const)) slices[n].push(await runSlice(instances.slice(0, n), perSlice));
+    }
+    const one = merge(slices[1]);
+    const two = merge(slices[2]);
+    report(one);
+    report(two);
 
     const ok = (p: Phase) => p.result.requests - p.result.errors.length;
     const rate = (p: Phase) => ok(p) / p.result.seconds;
+    const ratios = slices[2].map((p, r) => rate(p) / rate(slices[1][r]));
     log(
-      `\nscaling 1 → 2 instances: ${rate(one).toFixed(1)} → ${rate(two).toFixed(1)} req/s = ×${(rate(two) / rate(one)).toFixed(2)}; ` +
+      `\nscaling 1 → 2 instances: ${rate(one).toFixed(1)} → ${rate(two).toFixed(1)} req/s = ×${(rate(two) / rate(one)).toFixed(2)} ` +
+        `(per round: ${ratios.map((x) => `×${x.toFixed(2)}`).join(', ')}); ` +
         `app CPU per request ${(one.cpuMs[0] / ok(one)).toFixed(2)} → ${((two.cpuMs[0] + two.cpuMs[1]) / ok(two)).toFixed(2)} ms; ` +
+        `PG backend CPU per request ${(one.backendMs / ok(one)).toFixed(2)} → ${(two.backendMs / ok(two)).toFixed(2)} ms; ` +
         `PostgreSQL active time per request ${(one.dbActiveMs / ok(one)).toFixed(2)} → ${(two.dbActiveMs / ok(two)).toFixed(2)} ms; ` +
-        `machine busy ${one.machineCores.toFixed(2)} → ${two.machineCores.toFixed(2)} of ${cores()} cores (load generator ${one.runnerCores.toFixed(2)} → ${two.runnerCores.toFixed(2)})`,
+        `machine busy ${(one.machineMs / one.result.seconds / 1000).toFixed(2)} → ${(two.machineMs / two.result.seconds / 1000).toFixed(2)} of ${cores()} cores, ` +
+        `of which others ${(one.otherMs / one.result.seconds / 1000).toFixed(2)} → ${(two.otherMs / two.result.seconds / 1000).toFixed(2)}`,
     );
 
     // What the API acknowledged is what the database holds.
-    const ackd = (route: string) => [one, two].reduce((n, p) => n + (p.result.perRoute.get(route)?.length ?? 0), 0) + [warm, warmB].reduce((n, r) => n + (r.perRoute.get(route)?.length ?? 0), 0);
+    const ackd = (route: string) => [one.result, two.result, warm].reduce((n, r) => n + (r.perRoute.get(route)?.length ?? 0), 0);
     const { rows } = await admin.query(
       `SELECT (SELECT count(*)::int FROM sessions WHERE starts_at >= $1) AS booked,
               (SELECT count(*)::int FROM wellbeing_checks) AS checks,
