@@ -68,11 +68,21 @@ describeWithRedis('faults: a guardian whose instance dies mid-call rejoins on an
     const session = net.checkIns[0];
     const staff = net.staffToken(session.hub, session.station);
     const tokens = new TokenService(new JwtService({ secret: TEST_JWT_SECRET }));
+    // A call that is on now (admission is only allowed from its start to its end): the seeded
+    // check-in calls start a few minutes ahead, so this one is moved to have started 2 minutes ago.
     const [{ guardian_id: guardianId }] = await (async () => {
       const c = new Client({ connectionString: db.url });
       await c.connect();
       try {
-        return (await c.query(`SELECT guardian_id FROM sessions WHERE id = $1`, [session.id])).rows;
+        await c.query(`DELETE FROM sessions WHERE status = 'booked' AND id <> $1`, [session.id]);
+        return (
+          await c.query(
+            `WITH u AS (UPDATE sessions SET starts_at = now() - interval '2 minutes', ends_at = now() + interval '30 minutes',
+                                            occupied_until = now() + interval '30 minutes'
+                         WHERE id = $1 RETURNING guardian_id) SELECT * FROM u`,
+            [session.id],
+          )
+        ).rows;
       } finally {
         await c.end();
       }

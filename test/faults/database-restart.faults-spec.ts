@@ -9,7 +9,7 @@ import { sendWithRetry } from './flaky-client';
 import { OwnPostgres } from './own-postgres';
 
 // `npm run test:faults` — issue #6: PostgreSQL restarted under load. The app runs on a cluster of
-// this test's own (stopped with `pg_ctl stop -m fast`, started again 4 s later) while 8 clients
+// this test's own (stopped with `pg_ctl stop -m fast` right after a burst of bookings, started again 4 s later) while 8 clients
 // keep reading and booking: during the outage every request answers 503 problem+json at once (no
 // 500, no hang, the process stays up); afterwards the same process serves 2xx again by itself, and a
 // booking refused with 503 and sent again with its Idempotency-Key is stored exactly once.
@@ -26,7 +26,7 @@ describe('faults: PostgreSQL restarted under load', () => {
     mkdirSync(dir, { recursive: true });
     pg = await OwnPostgres.create();
     await withClient(pg.url(), (c) => c.query('CREATE DATABASE kinbridge'));
-    app = await Instance.start({ name: 'app', databaseUrl: pg.url('kinbridge'), logFile: join(dir, `faults-pg-restart-${Date.now()}.log`) });
+    app = await Instance.start({ name: 'app', databaseUrl: pg.url('kinbridge'), logFile: join(dir, `faults-pg-restart-${Date.now()}.log`), env: { JOBS_POLL_INTERVAL_SECONDS: '0.5' } });
     const admin = new Client({ connectionString: pg.url('kinbridge') });
     await admin.connect();
     net = await seedNetwork(admin, { hubs: 2, stations: 3, children: 20, pastPerHub: 5, checkInPerStation: 1 });
@@ -47,6 +47,14 @@ describe('faults: PostgreSQL restarted under load', () => {
     let nextBooking = 0;
     const runTag = Date.now().toString(36);
 
+    const newBooking = () => {
+      const k = nextBooking++;
+      const r = bookingRequest(net, k);
+      const booking: (typeof bookings)[number] = { k, key: `pg-${runTag}-${k}`, body: r.body, token: net.staffToken(r.hub, r.station), status: 'network' };
+      bookings.push(booking);
+      const request = { method: 'POST', path: '/api/v1/sessions', headers: { authorization: `Bearer ${booking.token}`, 'idempotency-key': booking.key }, body: r.body };
+      return { booking, request };
+    };
     const worker = async (w: number) => {
       for (let n = 0; !stop; n++) {
         const kind = (w + n) % 4;
@@ -54,12 +62,8 @@ describe('faults: PostgreSQL restarted under load', () => {
         let route: string;
         let booking: (typeof bookings)[number] | undefined;
         if (kind === 0) {
-          const k = nextBooking++;
-          const r = bookingRequest(net, k);
-          booking = { k, key: `pg-${runTag}-${k}`, body: r.body, token: net.staffToken(r.hub, r.station), status: 'network' };
-          bookings.push(booking);
+          ({ booking, request } = newBooking());
           route = 'POST /sessions';
-          request = { method: 'POST', path: '/api/v1/sessions', headers: { authorization: `Bearer ${booking.token}`, 'idempotency-key': booking.key }, body: r.body };
         } else if (kind === 1) {
           route = 'GET /alerts';
           request = { method: 'GET', path: '/api/v1/alerts', headers: { authorization: `Bearer ${net.counselorToken(w % 2)}` } };
@@ -84,7 +88,18 @@ describe('faults: PostgreSQL restarted under load', () => {
     };
     const workers = Array.from({ length: 8 }, (_, w) => worker(w));
 
-    await sleep(2000);
+    await sleep(1000);
+    // A burst of bookings just before the stop: their notification jobs (2 each) are being delivered
+    // by the job workers when the database goes, so a failing job meets a failing pg-boss too.
+    await Promise.all(
+      Array.from({ length: 30 }, async () => {
+        const { booking, request } = newBooking();
+        const { final } = await sendWithRetry([app.baseUrl], 0, request, { deadlineMs: 0, retryOn503: false });
+        booking.status = final.status;
+        booking.id = final.status === 201 ? final.body.id : undefined;
+      }),
+    );
+    await sleep(700);
     phase = 'down';
     const downAt = Date.now();
     await pg.stop('fast');
@@ -118,7 +133,9 @@ describe('faults: PostgreSQL restarted under load', () => {
         `every route 2xx again ${recoveredAt ? ((recoveredAt - upAt) / 1000).toFixed(1) + ' s after the restart' : 'NEVER'}\n`,
     );
 
-    // Nothing but 2xx and 503 problem+json SERVICE_UNAVAILABLE; the process never went away.
+    // The process never went away (an unhandled rejection while the database is down would end it) …
+    if (!app.running) throw new Error(`the app exited during the outage (${app.process.exitCode ?? app.process.signalCode}):\n${app.logTail(2500)}`);
+    // … and answered nothing but 2xx and 503 problem+json SERVICE_UNAVAILABLE.
     const bad = samples.filter((s) => !(typeof s.status === 'number' && (s.status < 300 || (s.status === 503 && s.code === 'SERVICE_UNAVAILABLE' && s.contentType?.startsWith('application/problem+json')))));
     expect(bad).toEqual([]);
     expect(refused.length).toBeGreaterThan(0);
