@@ -45,6 +45,19 @@ module.exports = {
           },
         ]
       : []),
+    // Faults (kill -9 of an instance, PostgreSQL restarted under load): spawned built app (`npm run build`),
+    // a minute or two; run by `npm run test:faults`.
+    ...(process.env.KINBRIDGE_FAULTS
+      ? [
+          {
+            ...common,
+            displayName: 'faults',
+            testMatch: ['<rootDir>/test/faults/**/*.faults-spec.ts'],
+            globalSetup: '<rootDir>/test/support/global-setup.ts',
+            globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+          },
+        ]
+      : []),
     // Benchmarks print figures; they run only when named (`npm run bench:<name>`), never in `npm test`.
     ...(process.env.KINBRIDGE_BENCH
       ? [

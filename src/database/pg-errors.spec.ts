@@ -1,5 +1,5 @@
-import { QueryFailedError } from 'typeorm';
-import { domainErrorFromPg } from './pg-errors';
+import { QueryFailedError, QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
+import { domainErrorFromPg, isConnectionError } from './pg-errors';
 
 const failed = (driverError: Record<string, unknown>) =>
   new QueryFailedError('INSERT …', [], Object.assign(new Error(String(driverError.message ?? 'pg error')), driverError));
@@ -33,5 +33,22 @@ describe('domainErrorFromPg', () => {
 
   it('leaves unknown SQLSTATEs to the caller (a 500)', () => {
     expect(domainErrorFromPg(failed({ code: '42P01', message: 'relation "x" does not exist' }))).toBeUndefined();
+  });
+});
+
+describe('isConnectionError', () => {
+  it('counts a transaction whose connection was cut (TypeORM released its runner) as the database being unreachable', () => {
+    expect(isConnectionError(new QueryRunnerAlreadyReleasedError())).toBe(true);
+    expect(isConnectionError(new QueryRunnerProviderAlreadyReleasedError())).toBe(true);
+    expect(isConnectionError(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }))).toBe(true);
+    expect(isConnectionError(new Error('Connection terminated unexpectedly'))).toBe(true);
+    // pg's connect() rejects with the server's refusal while it starts up, not with a QueryFailedError.
+    expect(isConnectionError(Object.assign(new Error('the database system is starting up'), { code: '57P03' }))).toBe(true);
+  });
+
+  it('leaves other errors alone', () => {
+    expect(isConnectionError(new Error('boom'))).toBe(false);
+    expect(isConnectionError(new TypeError("Cannot read properties of undefined (reading 'id')"))).toBe(false);
+    expect(isConnectionError(null)).toBe(false);
   });
 });

@@ -1,4 +1,4 @@
-import { QueryFailedError } from 'typeorm';
+import { QueryFailedError, QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
 import { DomainError, ErrorCode } from '../common/errors/domain-error';
 
 interface PgDriverError {
@@ -84,10 +84,18 @@ export function domainErrorFromPg(error: unknown): DomainError | undefined {
   }
 }
 
+const CONNECT_REFUSALS = new Set(['57P01', '57P02', '57P03', '53300', '08000', '08001', '08003', '08004', '08006']);
+
 export function isConnectionError(error: unknown): boolean {
   const code = (error as { code?: string } | null)?.code;
   const message = error instanceof Error ? error.message : '';
   return (
+    // TypeORM releases a transaction's query runner when its connection emits 'error' (server shut
+    // down, connection cut); the transaction's next statement then throws one of these, without the cause.
+    error instanceof QueryRunnerAlreadyReleasedError ||
+    error instanceof QueryRunnerProviderAlreadyReleasedError ||
+    // Refused while connecting (not a QueryFailedError): shutting down, starting up, too many clients.
+    (code !== undefined && CONNECT_REFUSALS.has(code)) ||
     code === 'ECONNREFUSED' ||
     code === 'ECONNRESET' ||
     code === 'ETIMEDOUT' ||
