@@ -100,6 +100,7 @@ export class JobQueue implements OnModuleInit, OnModuleDestroy {
   }
 
   onModuleInit(): Promise<void> {
+    guardBatchSettlement(this.logger);
     return this.ready();
   }
 
@@ -187,7 +188,8 @@ export class JobQueue implements OnModuleInit, OnModuleDestroy {
                 const message = error instanceof Error ? error.message : String(error);
                 this.logger.warn(`job ${queue}/${job.id} failed (attempt ${job.retryCount + 1} of ${job.retryLimit + 1}): ${message}`);
                 // Fail only this job; pg-boss then completes the rest of the batch (it completes active jobs only).
-                await this.boss.fail(queue, job.id, { message });
+                // With the database gone this fails too: the job stays active, expires and is retried.
+                await this.boss.fail(queue, job.id, { message }).catch((failError: unknown) => this.logger.warn(`job ${queue}/${job.id}: could not record the failure: ${String(failError)}`));
               }
             }),
           );
@@ -200,5 +202,32 @@ export class JobQueue implements OnModuleInit, OnModuleDestroy {
   async schedule<Q extends QueueName>(queue: Q, cron: string, data: JobPayloads[Q]): Promise<void> {
     await this.ready();
     await this.boss.schedule(queue, cron, data, { tz: 'UTC' });
+  }
+}
+
+let settlementGuarded = false;
+
+/**
+ * pg-boss 10 completes (or fails) each fetched batch without awaiting the promise (src/manager.js,
+ * `work`): if the database goes away at that moment the rejection is unhandled and Node ends the
+ * process — one PostgreSQL restart would take every instance down. A job whose completion was not
+ * recorded stays active, expires and is retried (every handler is idempotent), so here that failure
+ * is logged, not fatal.
+ */
+function guardBatchSettlement(logger: Logger): void {
+  if (settlementGuarded) return;
+  settlementGuarded = true;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const manager = require('pg-boss/src/manager.js') as { prototype: Record<'complete' | 'fail', (...args: unknown[]) => Promise<unknown>> };
+  for (const method of ['complete', 'fail'] as const) {
+    const original = manager.prototype[method];
+    manager.prototype[method] = async function (this: unknown, ...args: unknown[]) {
+      try {
+        return await original.apply(this, args);
+      } catch (error) {
+        logger.warn(`pg-boss could not ${method} jobs (they expire and are retried): ${error instanceof Error ? error.message : String(error)}`);
+        return undefined;
+      }
+    };
   }
 }
