@@ -42,6 +42,7 @@ describe('isConnectionError', () => {
     expect(isConnectionError(new QueryRunnerProviderAlreadyReleasedError())).toBe(true);
     expect(isConnectionError(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }))).toBe(true);
     expect(isConnectionError(new Error('Connection terminated unexpectedly'))).toBe(true);
+    expect(isConnectionError(new Error('Client has encountered a connection error and is not queryable'))).toBe(true);
     // pg's connect() rejects with the server's refusal while it starts up, not with a QueryFailedError.
     expect(isConnectionError(Object.assign(new Error('the database system is starting up'), { code: '57P03' }))).toBe(true);
   });

@@ -99,6 +99,7 @@ export function isConnectionError(error: unknown): boolean {
     code === 'ECONNREFUSED' ||
     code === 'ECONNRESET' ||
     code === 'ETIMEDOUT' ||
-    /Connection terminated|timeout exceeded when trying to connect/i.test(message)
+    // A pooled client whose connection already failed ("… encountered a connection error and is not queryable").
+    /Connection terminated|timeout exceeded when trying to connect|is not queryable/i.test(message)
   );
 }
