@@ -19,6 +19,7 @@ import { JobsModule } from './jobs/jobs.module';
 import { loggerOptions } from './logging';
 import { MetricsModule } from './metrics/metrics.module';
 import { NotificationsModule } from './notifications/notifications.module';
+import { PagesModule } from './pages/pages.module';
 import { ProblemsModule } from './problems/problems.module';
 import { SlotsModule } from './slots/slots.module';
 import { RemindersModule } from './reminders/reminders.module';
@@ -71,6 +72,7 @@ export class AppModule {
         NotificationsModule,
         SlotsModule,
         SessionsModule,
+        PagesModule,
       ],
     };
   }
