@@ -59,6 +59,7 @@ for (const [name, [, title]] of Object.entries(PAGES)) {
     '<meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover">',
     '<meta name="color-scheme" content="light">',
+    '<link rel="icon" href="data:,">',
     `<title>${title}</title>`,
     css ? `<link rel="stylesheet" href="/pages/assets/${css}">` : '',
     `<script src="/pages/assets/${js}" defer></script>`,

@@ -22,7 +22,7 @@ export interface Observation {
 export function wellbeingBody(
   input: { answers: WellbeingAnswers; afterDecline: boolean; observation: Observation } | { skipReason: (typeof SKIP_REASONS)[number]; observation: Observation },
 ): Record<string, unknown> {
-  if ('skipReason' in input) return { skipReason: input.skipReason, observation: input.observation };
+  if ('skipReason' in input) return { skipped: { reason: input.skipReason }, observation: input.observation };
   const { callFeeling, ...rest } = input.answers;
   // callFeeling is not asked after a declined session (there was no call): leave it out.
   const answers = input.afterDecline || callFeeling === undefined ? rest : { ...rest, callFeeling };
