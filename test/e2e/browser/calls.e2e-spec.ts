@@ -1,0 +1,175 @@
+// Issue #4 in a real browser: the guardian's page and the hub's page join one session, the child
+// says yes on the kiosk, the supervisor admits, both reach a connected WebRTC call with video bytes
+// flowing, the supervisor ends it. And "not today": the session is declined and no call can start.
+import { DateTime } from 'luxon';
+import type { Browser, Page } from 'playwright-core';
+import { io } from 'socket.io-client';
+import { FixedClock } from '../../../src/common/clock';
+import { bearer, startTestApp, TestApp } from '../../support/test-app';
+import { buildPages, launchChromium, newParty, pollUntil, signInGuardian, signInStaff, videoFlow } from './browser-support';
+
+describe('calls (browser)', () => {
+  let t: TestApp;
+  let browser: Browser;
+  let baseUrl: string;
+  const clock = new FixedClock(DateTime.utc());
+
+  beforeAll(async () => {
+    buildPages();
+    t = await startTestApp({ clock });
+    baseUrl = `http://127.0.0.1:${(t.app.getHttpServer().address() as { port: number }).port}`;
+    browser = await launchChromium();
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  /** A hub world with a session starting in two minutes (inside the check-in window). */
+  async function sessionNow() {
+    clock.set(DateTime.utc());
+    const world = await t.factories.newHubWorld();
+    const session = await t.factories.newSession({
+      hubId: world.hub.id,
+      stationId: world.stations[0].id,
+      childId: world.child.id,
+      guardianId: world.guardian.id,
+      supervisorId: world.staff.id,
+      startsAt: clock.now().plus({ minutes: 2 }).toJSDate(),
+      durationMinutes: 30,
+    });
+    return { ...world, session };
+  }
+
+  const status = async (sessionId: string): Promise<string> => (await t.db.query(`SELECT status FROM sessions WHERE id = $1`, [sessionId]))[0].status;
+
+  /** The guardian signs in on the call page and joins: the waiting room. */
+  async function guardianWaits(page: Page, world: Awaited<ReturnType<typeof sessionNow>>): Promise<void> {
+    await page.goto('/pages/call');
+    await signInGuardian(page, t.db, world.guardian);
+    await page.locator(`[data-session="${world.session.id}"] .join`).click();
+    await page.locator('#waiting-room').waitFor({ timeout: 30_000 });
+  }
+
+  /** Staff sign in on the hub page, check the session in and open the kiosk from its row. */
+  async function staffChecksInAndOpensKiosk(hub: Page, world: Awaited<ReturnType<typeof sessionNow>>): Promise<Page> {
+    await hub.goto('/pages/hub');
+    await signInStaff(hub, world.staff.email);
+    const row = hub.locator(`li[data-session="${world.session.id}"]`);
+    await row.locator('[data-action="check-in"]').click();
+    await hub.locator(`li[data-session="${world.session.id}"][data-status="checked_in"]`).waitFor({ timeout: 30_000 });
+    await pollUntil(async () => (await status(world.session.id)) === 'checked_in', 'the session checked in');
+    const [kiosk] = await Promise.all([hub.context().waitForEvent('page'), row.locator('[data-action="kiosk"]').click()]);
+    await kiosk.locator('[data-assent="yes"]').waitFor({ timeout: 30_000 });
+    return kiosk;
+  }
+
+  it('guardian and supervisor reach a connected call with video flowing; the supervisor ends it', async () => {
+    const world = await sessionNow();
+    const guardian = await newParty(browser, baseUrl);
+    const staff = await newParty(browser, baseUrl);
+    try {
+      const guardianPage = await guardian.context.newPage();
+      await guardianWaits(guardianPage, world);
+
+      const hub = await staff.context.newPage();
+      const kiosk = await staffChecksInAndOpensKiosk(hub, world);
+      await kiosk.locator('[data-assent="yes"]').click();
+      await kiosk.locator('#enjoy').waitFor();
+      await pollUntil(async () => (await t.db.query(`SELECT assent FROM sessions WHERE id = $1`, [world.session.id]))[0].assent === 'yes', 'assent yes stored');
+
+      // The hub's live list shows the parent waiting; the supervisor joins and sees them in the waiting room.
+      await hub.locator(`li[data-session="${world.session.id}"] [data-waiting="true"]`).waitFor({ timeout: 30_000 });
+      await hub.locator(`li[data-session="${world.session.id}"] [data-action="join"]`).click();
+      const admit = hub.locator(`#participants li[data-participant="${world.guardian.id}"][data-state="waiting"] .admit`);
+      await admit.waitFor({ timeout: 30_000 });
+
+      const admittedAt = Date.now();
+      await admit.click();
+      await guardianPage.locator('#remote-video').waitFor({ timeout: 30_000 });
+      const flowing = async (page: Page) => {
+        const flow = await videoFlow(page);
+        return flow.connected >= 1 && flow.inboundVideoBytes > 0 ? flow : undefined;
+      };
+      await pollUntil(async () => (await videoFlow(hub)).connected >= 1 && (await videoFlow(guardianPage)).connected >= 1, 'both peer connections connected', 45_000, 20);
+      const connectedMs = Date.now() - admittedAt;
+      const [hubFlow, guardianFlow] = [await pollUntil(() => flowing(hub), 'video bytes at the hub', 45_000), await pollUntil(() => flowing(guardianPage), 'video bytes at the guardian', 45_000)];
+      console.log(`admit → connected: ${connectedMs} ms (guardian received ${guardianFlow.inboundVideoBytes} B of video, hub ${hubFlow.inboundVideoBytes} B)`);
+      await pollUntil(async () => (await status(world.session.id)) === 'in_call', 'the session in_call');
+
+      // Mute and camera toggles act on the tracks (the call goes on).
+      await guardianPage.locator('#toggle-mic').click();
+      expect(await guardianPage.locator('#toggle-mic').getAttribute('aria-pressed')).toBe('true');
+
+      await hub.locator('#end-call').click();
+      await guardianPage.locator('#ended').waitFor({ timeout: 30_000 });
+      await hub.locator('#call-closed').waitFor({ timeout: 30_000 });
+      await pollUntil(async () => (await status(world.session.id)) === 'completed', 'the session completed');
+      expect((await videoFlow(guardianPage)).peers).toBe(0);
+
+      // After the call the kiosk moves on to the wellbeing check by itself.
+      await kiosk.locator('[data-item="feelingNow"]').waitFor({ timeout: 30_000 });
+      expect([...guardian.problems, ...staff.problems]).toEqual([]);
+    } finally {
+      await guardian.context.close();
+      await staff.context.close();
+    }
+  });
+
+  it('"not today" declines the session: the guardian sees the gentle screen and no call can start', async () => {
+    const world = await sessionNow();
+    const guardian = await newParty(browser, baseUrl);
+    const staff = await newParty(browser, baseUrl);
+    try {
+      const guardianPage = await guardian.context.newPage();
+      await guardianWaits(guardianPage, world);
+
+      const hub = await staff.context.newPage();
+      const kiosk = await staffChecksInAndOpensKiosk(hub, world);
+      await kiosk.locator('[data-assent="not_today"]').click();
+      await kiosk.locator('[data-reason="tired"]').click();
+      await kiosk.locator('#okay').waitFor();
+
+      await pollUntil(async () => (await status(world.session.id)) === 'declined', 'the session declined');
+      const [stored] = await t.db.query(`SELECT assent, assent_reason FROM sessions WHERE id = $1`, [world.session.id]);
+      expect(stored).toEqual({ assent: 'not_today', assent_reason: 'tired' });
+      await guardianPage.locator('#not-today').waitFor({ timeout: 30_000 });
+
+      // The hub page offers no way into the call.
+      await hub.locator(`li[data-session="${world.session.id}"][data-status="declined"]`).waitFor({ timeout: 30_000 });
+      expect(await hub.locator(`li[data-session="${world.session.id}"] [data-action="join"]`).count()).toBe(0);
+
+      // Nor does the API or the socket: no join token, or an admit that is refused.
+      const join = await t.http().post(`/api/v1/sessions/${world.session.id}/join-token`).set(...bearer(world.staff.token));
+      if (join.status < 300) {
+        const socket = io(`${baseUrl}/calls`, { auth: { token: join.body.token }, transports: ['websocket'], reconnection: false });
+        try {
+          const ack = await new Promise<{ ok: boolean }>((resolve) => {
+            socket.on('connect_error', () => resolve({ ok: false }));
+            socket.on('connect', () => socket.emit('admit', { participantId: world.guardian.id }, resolve));
+          });
+          expect(ack.ok).toBe(false);
+        } finally {
+          socket.close();
+        }
+      } else {
+        expect(join.status).toBeGreaterThanOrEqual(400);
+        expect(join.status).toBeLessThan(500);
+      }
+
+      // The guardian's page never held a connected peer connection.
+      const flow = await videoFlow(guardianPage);
+      expect(flow.connected).toBe(0);
+      expect(await status(world.session.id)).toBe('declined');
+
+      // After a decline the kiosk goes on to the wellbeing check, without the call question.
+      await kiosk.locator('#to-check').click();
+      await kiosk.locator('[data-item="feelingNow"]').waitFor();
+      expect([...guardian.problems, ...staff.problems]).toEqual([]);
+    } finally {
+      await guardian.context.close();
+      await staff.context.close();
+    }
+  });
+});
