@@ -27,6 +27,8 @@ import { RescheduleRequestsModule } from './reschedule-requests/reschedule-reque
 import { CalendarModule } from './calendar/calendar.module';
 import { ContactGapsModule } from './contact-gaps/contact-gaps.module';
 import { SessionsModule } from './sessions/sessions.module';
+import { AlertsModule } from './alerts/alerts.module';
+import { WellbeingModule } from './wellbeing/wellbeing.module';
 
 export interface AppOverrides {
   clock?: Clock;
@@ -72,6 +74,8 @@ export class AppModule {
         NotificationsModule,
         SlotsModule,
         SessionsModule,
+        AlertsModule,
+        WellbeingModule,
         PagesModule,
       ],
     };

@@ -157,11 +157,17 @@ export class ChildrenRepository {
     await tx.query(`UPDATE children SET ${sets.join(', ')} WHERE id = $1`, params);
   }
 
-  async updateCallPlan(tx: Queryable, id: string, plan: CallPlan, now: DateTime): Promise<void> {
+  /** Replaces the plan and keeps the new one as a history row (the child's timeline shows every change, by whom). */
+  async updateCallPlan(tx: Queryable, id: string, plan: CallPlan, changedBy: string, now: DateTime): Promise<void> {
     await tx.query(
       `UPDATE children SET call_paused = $2, call_max_per_week = $3, call_mediated_only = $4, call_advice = $5, updated_at = $6
         WHERE id = $1`,
       [id, plan.paused, plan.maxCallsPerWeek, plan.mediatedOnly, plan.adviceForParent, now.toJSDate()],
+    );
+    await tx.query(
+      `INSERT INTO call_plan_changes (child_id, paused, max_calls_per_week, mediated_only, advice_for_parent, changed_by, changed_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [id, plan.paused, plan.maxCallsPerWeek, plan.mediatedOnly, plan.adviceForParent, changedBy, now.toJSDate()],
     );
   }
 }

@@ -143,7 +143,7 @@ export class ChildrenService {
       const before = (await this.children.findById(tx, visible.id)).callPlan;
       const advice = input.adviceForParent?.trim() ? input.adviceForParent : null;
       const plan: CallPlan = { paused: input.paused, maxCallsPerWeek: input.maxCallsPerWeek, mediatedOnly: input.mediatedOnly, adviceForParent: advice };
-      await this.children.updateCallPlan(tx, visible.id, plan, this.clock.now());
+      await this.children.updateCallPlan(tx, visible.id, plan, actor.id, this.clock.now());
       const after = (await this.children.findById(tx, visible.id)).callPlan;
       await this.audit.record(tx, {
         action: 'call_plan.update',

@@ -40,6 +40,12 @@ export interface AppConfig {
   redisUrl?: string;
   ice: { stunUrls: string[]; turnUrls: string[]; turnSecret?: string };
   defaultTimeZone: string;
+  alerts: {
+    /** How long an alert may stay unacknowledged before it escalates (per-hub overrides in hub_alert_settings). */
+    slaHours: { high: number; normal: number };
+    /** The deployment's distress-rule settings (DISTRESS_RULES, JSON), layered over the built-in defaults. */
+    ruleSettings: Record<string, unknown>;
+  };
 }
 
 export class ConfigError extends Error {
@@ -150,6 +156,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
   const defaultTimeZone = text('DEFAULT_TIME_ZONE') ?? 'Asia/Shanghai';
   if (!IANAZone.isValidZone(defaultTimeZone)) problems.push(`DEFAULT_TIME_ZONE is not an IANA time zone`);
 
+  const ruleSettings = parseRuleSettings(text('DISTRESS_RULES'), problems);
+
   const trustProxy = parseTrustProxy(text('TRUST_PROXY'), problems);
 
   const turnUrls = urlList('TURN_URLS', ['turn:', 'turns:']);
@@ -177,9 +185,29 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     redisUrl: url('REDIS_URL', ['redis:', 'rediss:']),
     ice: { stunUrls: urlList('STUN_URLS', ['stun:', 'stuns:']), turnUrls, turnSecret },
     defaultTimeZone,
+    alerts: {
+      slaHours: { high: integer('ALERT_SLA_HIGH_HOURS', 4, 1, 720), normal: integer('ALERT_SLA_NORMAL_HOURS', 48, 1, 720) },
+      ruleSettings,
+    },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/**
+ * DISTRESS_RULES: a JSON object of setting groups, e.g. {"persistentDistress":{"windowDays":21}}. Its
+ * members are checked against the rules lib when the alerts feature starts (AlertSettings).
+ */
+function parseRuleSettings(raw: string | undefined, problems: string[]): Record<string, unknown> {
+  if (raw === undefined) return {};
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+  } catch {
+    // reported below
+  }
+  problems.push('DISTRESS_RULES must be a JSON object');
+  return {};
 }
 
 const NAMED_RANGES = ['loopback', 'linklocal', 'uniquelocal'];

@@ -14,6 +14,7 @@ const UNIQUE_CONSTRAINTS: Record<string, ErrorCode> = {
   stations_hub_name_unique: 'STATION_NAME_TAKEN',
   child_guardian_links_unique: 'LINK_EXISTS',
   reschedule_requests_one_pending: 'REQUEST_PENDING',
+  wellbeing_checks_one_per_session: 'WELLBEING_CHECK_EXISTS',
 };
 
 /** Exclusion constraints guarding a resource against double booking: constraint → resource. */

@@ -11,6 +11,10 @@ export interface JobPayloads {
   'session.reminder': { sessionId: string; startsAt: string; reminder: '24h' | '1h' };
   'session.no-show-check': { sessionId: string; startsAt: string };
   'housekeeping.purge': Record<string, never>;
+  /** Run the distress rules for a recorded wellbeing check, or for a declined session. */
+  'alert.evaluate': { subject: 'check' | 'decline'; id: string };
+  /** At the alert's `due_by`: escalate it if it is still open (unacknowledged). */
+  'alert.escalate': { alertId: string };
 }
 
 export type QueueName = keyof JobPayloads;
@@ -29,4 +33,8 @@ export const QUEUE_POLICIES: Record<QueueName, PgBoss.QueuePolicy> = {
   'session.reminder': 'short',
   'session.no-show-check': 'short',
   'housekeeping.purge': 'singleton',
+  // singletonKey = subject: the durable fallback of one evaluation is queued once.
+  'alert.evaluate': 'short',
+  // singletonKey = alert id.
+  'alert.escalate': 'short',
 };

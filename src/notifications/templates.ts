@@ -143,6 +143,29 @@ export const TEMPLATES = {
         (p.note ? `Note: ${p.note}` : ''),
     }),
   },
+
+  // Alerts, to counselors and admins: `rule` is the rule's English label, `dueBy` in the hub's zone.
+  // No answers or notes: the message says only that a child needs a look, the inbox shows why.
+  alert_raised: {
+    'zh-CN': (p) => ({
+      subject: `新提醒：${p.childName}`,
+      body: `${p.childName} 有一条新的关注提醒（${p.rule}，${p.severity === 'high' ? '高' : '一般'}优先级），请在 ${p.dueBy} 之前确认。详情见辅导员收件箱。`,
+    }),
+    en: (p) => ({
+      subject: `New alert: ${p.childName}`,
+      body: `${p.childName} has a new alert (${p.rule}, ${p.severity} priority). Please acknowledge it by ${p.dueBy}. Details are in the counselor inbox.`,
+    }),
+  },
+  alert_escalated: {
+    'zh-CN': (p) => ({
+      subject: `提醒超时未确认：${p.childName}`,
+      body: `${p.childName} 的关注提醒（${p.rule}，${p.severity === 'high' ? '高' : '一般'}优先级）在 ${p.dueBy} 前无人确认，现转给您。请查看辅导员收件箱。`,
+    }),
+    en: (p) => ({
+      subject: `Alert not acknowledged: ${p.childName}`,
+      body: `Nobody acknowledged the alert for ${p.childName} (${p.rule}, ${p.severity} priority) by ${p.dueBy}; it is passed on to you. Please look at the counselor inbox.`,
+    }),
+  },
 } satisfies Record<string, TemplateSet>;
 
 export type TemplateName = keyof typeof TEMPLATES;
