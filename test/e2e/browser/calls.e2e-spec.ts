@@ -14,6 +14,9 @@ describe('calls (browser)', () => {
   let baseUrl: string;
   const clock = new FixedClock(DateTime.utc());
 
+  // Browsers on a shared 2-core machine: generous limits, never asserted.
+  jest.setTimeout(180_000);
+
   beforeAll(async () => {
     buildPages();
     t = await startTestApp({ clock });

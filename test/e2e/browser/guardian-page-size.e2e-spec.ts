@@ -15,6 +15,9 @@ describe('guardian call page (browser): transfer size', () => {
   let baseUrl: string;
   const clock = new FixedClock(DateTime.utc());
 
+  // Browsers on a shared 2-core machine: generous limits, never asserted.
+  jest.setTimeout(180_000);
+
   beforeAll(async () => {
     buildPages();
     t = await startTestApp({ clock });

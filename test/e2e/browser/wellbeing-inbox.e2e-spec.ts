@@ -13,6 +13,9 @@ describe('wellbeing check → counselor inbox (browser)', () => {
   let baseUrl: string;
   const clock = new FixedClock(DateTime.utc());
 
+  // Browsers on a shared 2-core machine: generous limits, never asserted.
+  jest.setTimeout(180_000);
+
   beforeAll(async () => {
     buildPages();
     t = await startTestApp({ clock });
