@@ -155,10 +155,11 @@ async function join(sessionId: string): Promise<void> {
     status: (session) => {
       if (declined(session)) notToday(client);
     },
-    ended: (_reason, session) => (session && declined(session) ? notToday() : ended()),
+    ended: (reason, session) => (reason === 'declined' || (session && declined(session)) ? notToday() : ended()),
     refused: (error) => {
-      if (error.code === 'SESSION_DECLINED' || /declin/i.test(error.detail)) return notToday();
-      if (['completed', 'no_show_guardian', 'no_show_child'].some((s) => error.detail.includes(s))) return ended();
+      const status = typeof error.body.currentStatus === 'string' ? error.body.currentStatus : '';
+      if (status === 'declined') return notToday();
+      if (status === 'completed') return ended();
       show(h('div', { class: 'gentle card' }, h('p', {}, t('cannotJoin', { detail: error.detail })), backButton()));
     },
     problem: (problem) => {

@@ -1,8 +1,11 @@
 // What the kiosk sends: the assent reasons the child can pick and the wellbeing-check body
 // (PRODUCT.md: answers v1 + the supervisor's observation; a skip carries a reason instead).
 
-/** The pictures a child can pick after "not today" or "no" (stored as the assent's reason). */
-export const ASSENT_REASONS = ['tired', 'playing', 'sad', 'busy', 'unsaid'] as const;
+/**
+ * The pictures a child can pick after "not today" or "no" (stored as the assent's reason): the
+ * server's list (src/calls/dto/call.dto.ts; a unit test keeps the two equal).
+ */
+export const ASSENT_REASONS = ['tired', 'busy_playing', 'feeling_sad', 'feeling_shy', 'wants_later', 'other'] as const;
 
 export const SKIP_REASONS = ['child_did_not_want', 'no_time', 'technical_problem', 'other'] as const;
 

@@ -19,10 +19,11 @@ const zh = {
   no: '不想',
   whyQuestion: '可以告诉我为什么吗？（不说也可以）',
   reason_tired: '累了',
-  reason_playing: '想去玩',
-  reason_sad: '心里不舒服',
-  reason_busy: '有别的事',
-  reason_unsaid: '不想说',
+  reason_busy_playing: '在玩呢',
+  reason_feeling_sad: '心里难过',
+  reason_feeling_shy: '不好意思',
+  reason_wants_later: '晚点再说',
+  reason_other: '别的原因',
   okay: '没关系！',
   okayMore: '今天不视频也没问题。',
   next: '继续',
@@ -70,10 +71,11 @@ const en: typeof zh = {
   no: 'No',
   whyQuestion: 'Can you tell me why? (You don’t have to.)',
   reason_tired: 'Tired',
-  reason_playing: 'Want to play',
-  reason_sad: 'Feeling upset',
-  reason_busy: 'Busy with something',
-  reason_unsaid: 'Don’t want to say',
+  reason_busy_playing: 'Busy playing',
+  reason_feeling_sad: 'Feeling sad',
+  reason_feeling_shy: 'Feeling shy',
+  reason_wants_later: 'Maybe later',
+  reason_other: 'Something else',
   okay: 'That’s okay!',
   okayMore: 'No call today is fine.',
   next: 'Next',
@@ -119,7 +121,14 @@ const lang = pickLang();
 const t = translator(zh, en, lang);
 const sessionId = new URLSearchParams(location.search).get('session') ?? '';
 const FACES = ['😭', '🙁', '😐', '🙂', '😄'] as const;
-const REASON_PICTURES: Record<(typeof ASSENT_REASONS)[number], string> = { tired: '😴', playing: '⚽', sad: '😢', busy: '📚', unsaid: '🤐' };
+const REASON_PICTURES: Record<(typeof ASSENT_REASONS)[number], string> = {
+  tired: '😴',
+  busy_playing: '⚽',
+  feeling_sad: '😢',
+  feeling_shy: '🙈',
+  wants_later: '⏰',
+  other: '💭',
+};
 const THERMOMETER_FACES = ['😀', '😀', '🙂', '🙂', '😐', '😐', '🙁', '🙁', '😢', '😭', '😭'];
 
 interface SessionItem {
