@@ -1,6 +1,7 @@
 import { json, NextFunction, Request, Response } from 'express';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { IoAdapter } from '@nestjs/platform-socket.io';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule, AppOverrides } from './app.module';
@@ -38,6 +39,8 @@ export async function createApp(
   app.useGlobalFilters(problems);
   app.useGlobalPipes(createValidationPipe());
   setUpOpenApi(app);
+  // socket.io on the HTTP server (/calls, /hubs); issue #6 swaps in the Redis adapter here.
+  app.useWebSocketAdapter(new IoAdapter(app));
   await app.init();
   // Nest answers unknown routes under the API prefix; these catch the rest.
   app.use((_request: Request, _response: Response, next: NextFunction) => next(new DomainError('ROUTE_NOT_FOUND', 'No such route')));

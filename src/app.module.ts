@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
+import { CallsModule } from './calls/calls.module';
 import { ChildrenModule } from './children/children.module';
 import { Clock } from './common/clock';
 import { CommonModule } from './common/common.module';
@@ -21,6 +22,7 @@ import { MetricsModule } from './metrics/metrics.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { PagesModule } from './pages/pages.module';
 import { ProblemsModule } from './problems/problems.module';
+import { RealtimeModule } from './realtime/realtime.module';
 import { SlotsModule } from './slots/slots.module';
 import { RemindersModule } from './reminders/reminders.module';
 import { RescheduleRequestsModule } from './reschedule-requests/reschedule-requests.module';
@@ -74,6 +76,8 @@ export class AppModule {
         NotificationsModule,
         SlotsModule,
         SessionsModule,
+        RealtimeModule,
+        CallsModule,
         AlertsModule,
         WellbeingModule,
         PagesModule,

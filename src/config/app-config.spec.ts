@@ -43,6 +43,9 @@ describe('loadConfig', () => {
     [{ DEFAULT_TIME_ZONE: 'Mars/Olympus' }, /DEFAULT_TIME_ZONE is not an IANA time zone/],
     [{ TURN_URLS: 'turn:turn.example.org:3478' }, /TURN_SECRET is required/],
     [{ STUN_URLS: 'http://x' }, /STUN_URLS entries must start with/],
+    [{ TURN_URLS: 'turn:turn.example.org:3478', TURN_SECRET: 'short' }, /TURN_SECRET must be at least 16/],
+    [{ TURN_SECRET: 'a-long-enough-turn-secret' }, /TURN_SECRET is set but TURN_URLS is not/],
+    [{ TURN_URLS: 'turn:a, http://b', TURN_SECRET: 'a-long-enough-turn-secret' }, /TURN_URLS entries must start with turn: or turns: \(got "http:\/\/b"\)/],
     [{ REDIS_URL: 'http://x' }, /REDIS_URL must be a redis: or rediss: URL/],
     [{ TRUST_PROXY: 'true' }, /TRUST_PROXY=true would believe any client/],
     [{ TRUST_PROXY: 'yes' }, /TRUST_PROXY must be false, a number of proxy hops, or a comma-separated list .*"yes"/],
@@ -87,7 +90,7 @@ describe('loadConfig', () => {
       NOTIFY_WEBHOOK_SECRET: 'webhook-secret-123456',
       STUN_URLS: 'stun:stun.example.org:3478',
       TURN_URLS: 'turn:turn.example.org:3478?transport=udp, turns:turn.example.org:5349',
-      TURN_SECRET: 'turn-secret',
+      TURN_SECRET: 'turn-secret-0123456789',
       KINBRIDGE_DATA_DIR: '/var/lib/kinbridge',
     });
     expect(config).toMatchObject({

@@ -163,6 +163,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
   const turnUrls = urlList('TURN_URLS', ['turn:', 'turns:']);
   const turnSecret = text('TURN_SECRET');
   if (turnUrls.length > 0 && turnSecret === undefined) problems.push('TURN_SECRET is required when TURN_URLS is set');
+  if (turnSecret !== undefined && turnSecret.length < 16) problems.push('TURN_SECRET must be at least 16 characters long');
+  if (turnSecret !== undefined && turnUrls.length === 0) problems.push('TURN_SECRET is set but TURN_URLS is not (the secret would never be used)');
 
   const config: AppConfig = {
     port,

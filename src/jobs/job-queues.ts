@@ -10,6 +10,8 @@ export interface JobPayloads {
   /** `startsAt` is the session start the job was scheduled for (ISO): a moved session makes the job stale. */
   'session.reminder': { sessionId: string; startsAt: string; reminder: '24h' | '1h' };
   'session.no-show-check': { sessionId: string; startsAt: string };
+  /** At the scheduled end (`endsAt`, ISO): end a call still running, or close a checked-in session that never started. */
+  'session.call-end': { sessionId: string; endsAt: string };
   'housekeeping.purge': Record<string, never>;
   /** Run the distress rules for a recorded wellbeing check, or for a declined session. */
   'alert.evaluate': { subject: 'check' | 'decline'; id: string };
@@ -32,6 +34,7 @@ export const QUEUE_POLICIES: Record<QueueName, PgBoss.QueuePolicy> = {
   // singletonKey = session + start + kind: scheduling the same start twice queues one job.
   'session.reminder': 'short',
   'session.no-show-check': 'short',
+  'session.call-end': 'short',
   'housekeeping.purge': 'singleton',
   // singletonKey = subject: the durable fallback of one evaluation is queued once.
   'alert.evaluate': 'short',

@@ -69,6 +69,32 @@ export const TEMPLATES = {
         'No need to ask about marks; listening is enough. If your child does not want to talk today, that is all right.',
     }),
   },
+  // The child's answer was not "yes" (not_today and no read the same: a parent never hears a refusal). Never a blame.
+  child_not_ready_today: {
+    'zh-CN': (p) => ({
+      subject: '今天的视频通话改天再聊',
+      body:
+        `${p.childName}今天还没准备好视频通话（原定 ${p.when}）。这很正常，不是谁的错，孩子有时需要一点时间。` +
+        `${p.hubName}的老师在孩子身边，会和您约下一次。`,
+    }),
+    en: (p) => ({
+      subject: 'Today’s video call: another day',
+      body:
+        `${p.childName} was not ready for today’s video call (${p.when}). That is normal and nobody’s fault; children sometimes need a little time. ` +
+        `Staff at ${p.hubName} are with your child and will arrange the next call with you.`,
+    }),
+  },
+  // The child was not checked in for the call: the call did not take place.
+  call_not_held: {
+    'zh-CN': (p) => ({
+      subject: '今天的视频通话未能进行',
+      body: `原定 ${p.when} 和${p.childName}的视频通话今天未能进行。${p.hubName}会和您另约时间。`,
+    }),
+    en: (p) => ({
+      subject: 'Today’s video call did not take place',
+      body: `Your video call with ${p.childName} on ${p.when} could not take place today. ${p.hubName} will arrange another time with you.`,
+    }),
+  },
   reschedule_declined: {
     'zh-CN': (p) => ({
       subject: '改期未能安排',

@@ -1,4 +1,4 @@
-import type { SessionStatus } from '@app/call-lifecycle';
+import type { AssentResponse, SessionKind, SessionStatus } from '@app/call-lifecycle';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Locale } from '../notifications/templates';
@@ -133,6 +133,32 @@ export class SessionFactsRepository {
     );
     return rows[0]?.guardian_joined_at;
   }
+
+  /** What the lifecycle's guards read beyond SessionFacts (kind, assent, the counselor's join); call with the row locked. */
+  async lifecycleFacts(tx: Pick<EntityManager, 'query'>, sessionId: string): Promise<LifecycleFacts | undefined> {
+    const rows: { kind: SessionKind; assent: AssentResponse | null; counselor_joined_at: Date | null }[] = await tx.query(
+      `SELECT kind, assent, counselor_joined_at FROM sessions WHERE id = $1`,
+      [sessionId],
+    );
+    const row = rows[0];
+    return row && { kind: row.kind, assent: row.assent, counselorJoinedAt: row.counselor_joined_at };
+  }
+
+  /** A system status change decided by the lifecycle on the locked row; false when the row was no longer in `from`. */
+  async setStatus(tx: Pick<EntityManager, 'query'>, sessionId: string, from: SessionStatus, to: SessionStatus, now: Date): Promise<boolean> {
+    const rows: unknown[] = await tx.query(
+      `WITH u AS (UPDATE sessions SET status = $3::session_status, updated_at = $4 WHERE id = $1 AND status = $2::session_status RETURNING 1)
+       SELECT * FROM u`,
+      [sessionId, from, to, now],
+    );
+    return rows.length > 0;
+  }
+}
+
+export interface LifecycleFacts {
+  kind: SessionKind;
+  assent: AssentResponse | null;
+  counselorJoinedAt: Date | null;
 }
 
 function toFacts(row: FactsRow): SessionFacts {

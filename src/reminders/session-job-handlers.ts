@@ -1,9 +1,13 @@
+import { dueSystemEvent, transition } from '@app/call-lifecycle';
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
 import { Transactions } from '../database/transaction';
 import { JobPayloads } from '../jobs/job-queues';
 import { JobQueue } from '../jobs/job-queue.service';
+import { NotificationsService } from '../notifications/notifications.service';
+import { SessionChanges } from '../realtime/session-changes';
+import { notifyGuardianCallOutcome } from './guardian-call-notices';
 import { SessionFactsRepository } from './session-facts.repository';
 import { SessionNotices } from './session-notices';
 
@@ -29,6 +33,8 @@ export class SessionJobHandlers implements OnApplicationBootstrap {
     private readonly notices: SessionNotices,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly notifications: NotificationsService,
+    private readonly changes: SessionChanges,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -64,21 +70,49 @@ export class SessionJobHandlers implements OnApplicationBootstrap {
     });
   }
 
-  checkNoShow(job: JobPayloads['session.no-show-check']): Promise<NoShowOutcome> {
-    return this.transactions.run(async (tx) => {
-      const changed = await this.facts.markGuardianNoShow(tx, job.sessionId, job.startsAt, this.clock.now().toJSDate());
-      if (!changed) return 'not_applicable';
+  /**
+   * At start + 10 min, whatever the lifecycle says is due (`dueSystemEvent`): a session never
+   * checked in becomes `no_show_child` (this wins: when neither came, the parent is not recorded as
+   * the one who missed it; the guardian gets a gentle note); a checked-in session whose guardian
+   * never joined becomes `no_show_guardian` (the supervisor is told). A guardian who joined, a
+   * moved or a finished session: nothing. Judged by the app's clock.
+   */
+  async checkNoShow(job: JobPayloads['session.no-show-check']): Promise<NoShowOutcome> {
+    const marked = await this.transactions.run(async (tx) => {
+      const session = await this.facts.find(tx, job.sessionId, { lock: true });
+      if (!session || session.startsAt.getTime() !== Date.parse(job.startsAt)) return false;
+      const more = await this.facts.lifecycleFacts(tx, session.id);
+      if (!more) return false;
+      const context = {
+        now: this.clock.now().toMillis(),
+        session: {
+          kind: more.kind,
+          startsAt: session.startsAt.getTime(),
+          endsAt: session.endsAt.getTime(),
+          assent: more.assent,
+          guardianJoinedAt: session.guardianJoinedAt?.getTime() ?? null,
+          counselorJoinedAt: more.counselorJoinedAt?.getTime() ?? null,
+        },
+      };
+      const event = dueSystemEvent(session.status, context);
+      if (event?.type !== 'mark_no_show_child' && event?.type !== 'mark_no_show_guardian') return false;
+      const result = transition(session.status, event, { ...context, role: 'system' });
+      if (!result.ok || !(await this.facts.setStatus(tx, session.id, session.status, result.next, this.clock.now().toJSDate()))) return false;
       await this.audit.record(tx, {
-        action: 'session.no_show_guardian',
+        action: `session.${result.next}`,
         objectType: 'session',
-        objectId: changed.id,
-        childId: changed.childId,
-        hubId: changed.hubId,
-        details: { startsAt: job.startsAt, from: 'job' },
+        objectId: session.id,
+        childId: session.childId,
+        hubId: session.hubId,
+        details: { startsAt: job.startsAt, from: 'job', previousStatus: session.status },
       });
-      await this.notices.guardianNoShow(tx, changed.id);
-      this.logger.log(`session ${changed.id}: guardian did not join; marked no_show_guardian`);
-      return 'marked';
+      if (event.type === 'mark_no_show_child') await notifyGuardianCallOutcome(this.notifications, tx, session, 'call_not_held');
+      else await this.notices.guardianNoShow(tx, session.id);
+      this.logger.log(`session ${session.id}: marked ${result.next}`);
+      return true;
     });
+    if (!marked) return 'not_applicable';
+    await this.changes.changed(job.sessionId);
+    return 'marked';
   }
 }

@@ -13,12 +13,16 @@ import {
   RescheduleRequestQuery,
 } from './dto/reschedule-request.dto';
 import { RescheduleRequestsService } from './reschedule-requests.service';
+import { SessionChanges } from '../realtime/session-changes';
 
 @ApiTags('reschedule-requests')
 @ApiBearerAuth()
 @Controller()
 export class RescheduleRequestsController {
-  constructor(private readonly requests: RescheduleRequestsService) {}
+  constructor(
+    private readonly requests: RescheduleRequestsService,
+    private readonly changes: SessionChanges,
+  ) {}
 
   @Post('sessions/:id/reschedule-requests')
   @Roles('guardian')
@@ -54,8 +58,10 @@ export class RescheduleRequestsController {
   })
   @ApiOkResponse({ type: RescheduleRequestDto })
   @ApiProblems(400, 403, 404, 409, 422)
-  approve(@CurrentActor() actor: Actor, @UuidParam() id: string, @Body() body: ApproveRescheduleRequestDto): Promise<RescheduleRequestDto> {
-    return this.requests.approve(actor, id, body);
+  async approve(@CurrentActor() actor: Actor, @UuidParam() id: string, @Body() body: ApproveRescheduleRequestDto): Promise<RescheduleRequestDto> {
+    const request = await this.requests.approve(actor, id, body);
+    await this.changes.changed(request.sessionId);
+    return request;
   }
 
   @Post('reschedule-requests/:id/decline')

@@ -6,13 +6,17 @@ import { CurrentActor, Roles } from '../common/auth/auth.decorators';
 import { ApiProblems } from '../common/http/api-problems.decorator';
 import { ApiIdempotencyKey, IdempotencyKey, sendIdempotent } from '../common/idempotency/idempotency';
 import { CreateSeriesDto, SeriesDto } from './dto/session-series.dto';
+import { SessionChanges } from '../realtime/session-changes';
 import { SessionSeriesService } from './session-series.service';
 
 @ApiTags('sessions')
 @ApiBearerAuth()
 @Controller('session-series')
 export class SessionSeriesController {
-  constructor(private readonly series: SessionSeriesService) {}
+  constructor(
+    private readonly series: SessionSeriesService,
+    private readonly changes: SessionChanges,
+  ) {}
 
   @Post()
   @Roles('admin', 'hub_staff')
@@ -33,6 +37,8 @@ export class SessionSeriesController {
     @Body() body: CreateSeriesDto,
     @Res({ passthrough: true }) response: Response,
   ): Promise<SeriesDto> {
-    return sendIdempotent(response, await this.series.create(actor, key, body));
+    const outcome = await this.series.create(actor, key, body);
+    if (!outcome.replayed) await this.changes.changedMany(outcome.body.occurrences.flatMap((occurrence) => (occurrence.session ? [occurrence.session.id] : [])));
+    return sendIdempotent(response, outcome);
   }
 }

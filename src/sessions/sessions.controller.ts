@@ -8,13 +8,17 @@ import { UuidParam } from '../common/http/uuid-param';
 import { ApiIdempotencyKey, IdempotencyKey, sendIdempotent } from '../common/idempotency/idempotency';
 import { SessionDto, SessionPageDto } from './dto/session.dto';
 import { BookSessionDto, CancelSessionDto, RescheduleSessionDto, SessionQuery } from './dto/session-input.dto';
+import { SessionChanges } from '../realtime/session-changes';
 import { SessionsService } from './sessions.service';
 
 @ApiTags('sessions')
 @ApiBearerAuth()
 @Controller('sessions')
 export class SessionsController {
-  constructor(private readonly sessions: SessionsService) {}
+  constructor(
+    private readonly sessions: SessionsService,
+    private readonly changes: SessionChanges,
+  ) {}
 
   @Post()
   @Roles('admin', 'hub_staff')
@@ -41,7 +45,9 @@ export class SessionsController {
     @Body() body: BookSessionDto,
     @Res({ passthrough: true }) response: Response,
   ): Promise<SessionDto> {
-    return sendIdempotent(response, await this.sessions.book(actor, key, body));
+    const outcome = await this.sessions.book(actor, key, body);
+    if (!outcome.replayed) await this.changes.changed(outcome.body.id);
+    return sendIdempotent(response, outcome);
   }
 
   @Get()
@@ -74,8 +80,10 @@ export class SessionsController {
   })
   @ApiOkResponse({ type: SessionDto })
   @ApiProblems(400, 403, 404, 409, 422)
-  reschedule(@CurrentActor() actor: Actor, @UuidParam() id: string, @Body() body: RescheduleSessionDto): Promise<SessionDto> {
-    return this.sessions.reschedule(actor, id, body);
+  async reschedule(@CurrentActor() actor: Actor, @UuidParam() id: string, @Body() body: RescheduleSessionDto): Promise<SessionDto> {
+    const session = await this.sessions.reschedule(actor, id, body);
+    await this.changes.changed(session.id);
+    return session;
   }
 
   @Post(':id/cancel')
@@ -89,7 +97,10 @@ export class SessionsController {
   })
   @ApiOkResponse({ type: SessionDto })
   @ApiProblems(400, 403, 404, 409)
-  cancel(@CurrentActor() actor: Actor, @UuidParam() id: string, @Body() body: CancelSessionDto): Promise<SessionDto> {
-    return this.sessions.cancel(actor, id, body.reason);
+  async cancel(@CurrentActor() actor: Actor, @UuidParam() id: string, @Body() body: CancelSessionDto): Promise<SessionDto> {
+    const session = await this.sessions.cancel(actor, id, body.reason);
+    // Also closes the call room of a checked-in session (`ended`, reason `cancelled`).
+    await this.changes.changed(session.id);
+    return session;
   }
 }

@@ -68,6 +68,8 @@ export interface SignalPayload {
   candidate?: IceCandidate;
 }
 
+export type CallEndReason = 'ended_by_supervisor' | 'ended_by_counselor' | 'scheduled_end' | 'declined' | 'cancelled';
+
 export interface CallsClientToServer {
   /** Supervisor only: let a waiting participant into the call. */
   admit: (payload: { participantId: string }, ack?: (result: Ack) => void) => void;
@@ -93,8 +95,13 @@ export interface CallsServerToClient {
   signal: (payload: { from: string; description?: SessionDescription; candidate?: IceCandidate }) => void;
   /** The session's status changed (e.g. `in_call`, `completed`). */
   status: (payload: { session: CallSessionView }) => void;
-  /** The call is over: `ended_by_supervisor`, `ended_by_counselor` or `scheduled_end`. The socket is then closed. */
-  ended: (payload: { reason: 'ended_by_supervisor' | 'ended_by_counselor' | 'scheduled_end' | 'cancelled'; session: CallSessionView }) => void;
+  /**
+   * The session is over and the server then closes the socket: `ended_by_supervisor`,
+   * `ended_by_counselor` or `scheduled_end` after a call; `declined` when the child's answer was
+   * not yes (the guardian's view shows `assent: 'not_today'` for both not_today and no);
+   * `cancelled` for a cancellation or a no-show.
+   */
+  ended: (payload: { reason: CallEndReason; session: CallSessionView }) => void;
   problem: (payload: SocketProblem) => void;
 }
 
