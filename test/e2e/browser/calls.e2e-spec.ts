@@ -29,7 +29,7 @@ describe('calls (browser)', () => {
     await t?.close();
   });
 
-  /** A hub world with a session starting in two minutes (inside the check-in window). */
+  /** A hub world with a session that started a minute ago (inside the check-in window; a call may start from the start). */
   async function sessionNow() {
     clock.set(DateTime.utc());
     const world = await t.factories.newHubWorld();
@@ -39,7 +39,7 @@ describe('calls (browser)', () => {
       childId: world.child.id,
       guardianId: world.guardian.id,
       supervisorId: world.staff.id,
-      startsAt: clock.now().plus({ minutes: 2 }).toJSDate(),
+      startsAt: clock.now().minus({ minutes: 1 }).toJSDate(),
       durationMinutes: 30,
     });
     return { ...world, session };
@@ -90,7 +90,7 @@ describe('calls (browser)', () => {
 
       const admittedAt = Date.now();
       await admit.click();
-      await guardianPage.locator('#remote-video').waitFor({ timeout: 30_000 });
+      await guardianPage.locator('body[data-screen="call"]').waitFor({ timeout: 30_000 });
       const flowing = async (page: Page) => {
         const flow = await videoFlow(page);
         return flow.connected >= 1 && flow.inboundVideoBytes > 0 ? flow : undefined;
@@ -98,7 +98,16 @@ describe('calls (browser)', () => {
       await pollUntil(async () => (await videoFlow(hub)).connected >= 1 && (await videoFlow(guardianPage)).connected >= 1, 'both peer connections connected', 45_000, 20);
       const connectedMs = Date.now() - admittedAt;
       const [hubFlow, guardianFlow] = [await pollUntil(() => flowing(hub), 'video bytes at the hub', 45_000), await pollUntil(() => flowing(guardianPage), 'video bytes at the guardian', 45_000)];
-      console.log(`admit → connected: ${connectedMs} ms (guardian received ${guardianFlow.inboundVideoBytes} B of video, hub ${hubFlow.inboundVideoBytes} B)`);
+      const steps = async (page: Page) => page.evaluate(() => (globalThis as unknown as { kinbridgeCall?: { steps: [string, number][] } }).kinbridgeCall?.steps ?? []);
+      const hubSteps = await steps(hub);
+      const clicked = hubSteps.find(([name]) => name === 'admit clicked')?.[1];
+      const connected = hubSteps.find(([name]) => name === 'peer connected')?.[1];
+      console.log(
+        `admit → connected: ${clicked !== undefined && connected !== undefined ? connected - clicked : '?'} ms in the hub page ` +
+          `(${connectedMs} ms seen by the test's polling; guardian received ${guardianFlow.inboundVideoBytes} B of video, hub ${hubFlow.inboundVideoBytes} B)\n` +
+          `  hub: ${hubSteps.map(([name, at]) => `${name} +${at - (clicked ?? 0)}`).join(', ')}\n` +
+          `  guardian: ${(await steps(guardianPage)).map(([name, at]) => `${name} @${at}`).join(', ')}`,
+      );
       await pollUntil(async () => (await status(world.session.id)) === 'in_call', 'the session in_call');
 
       // Mute and camera toggles act on the tracks (the call goes on).

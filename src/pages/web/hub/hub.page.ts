@@ -318,6 +318,7 @@ function supervise(session: HubSessionView): void {
     );
   }
   async function decide(pending: ReturnType<CallClient['admit']>): Promise<void> {
+    window.kinbridgeCall?.steps.push(['admit clicked', Math.round(performance.now())]);
     const result = await pending;
     notice.textContent = result.ok ? '' : t('failed', { detail: result.problem.detail });
   }

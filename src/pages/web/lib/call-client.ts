@@ -50,7 +50,7 @@ interface Peer {
 declare global {
   interface Window {
     /** For the browser tests: the live peer connections by participant id. */
-    kinbridgeCall?: { peers: Map<string, RTCPeerConnection>; admittedAt?: number; connectedAt?: number };
+    kinbridgeCall?: { peers: Map<string, RTCPeerConnection>; steps: [string, number][] };
   }
 }
 
@@ -64,7 +64,7 @@ export class CallClient {
   private connectedBefore = new Set<string>();
   private assent: CallSessionView['assent'] = null;
   private finished = false;
-  private readonly debug = { peers: new Map<string, RTCPeerConnection>() } as NonNullable<Window['kinbridgeCall']>;
+  private readonly debug: NonNullable<Window['kinbridgeCall']> = { peers: new Map(), steps: [] };
 
   constructor(
     private readonly sessionId: string,
@@ -128,12 +128,13 @@ export class CallClient {
       this.sync();
     });
     socket.on('presence', ({ participants }) => {
+      this.step('presence');
       this.participants = participants;
       this.on.presence(participants);
       this.sync();
     });
     socket.on('admitted', () => {
-      this.debug.admittedAt = performance.now();
+      this.step('admitted');
       this.on.admitted();
     });
     socket.on('removed', ({ reason }) => {
@@ -262,11 +263,16 @@ export class CallClient {
     pc.onconnectionstatechange = () => {
       if (this.peers.get(participantId)?.pc !== pc) return;
       this.on.peerState(participantId, pc.connectionState);
-      if (pc.connectionState === 'connected') this.debug.connectedAt ??= performance.now();
+      this.step(`peer ${pc.connectionState}`);
       // A path that failed for good: the offering side starts over (new ICE, new DTLS).
       if (pc.connectionState === 'failed') this.restart(participantId);
     };
     return peer;
+  }
+
+  /** What happened when, for the browser tests' timing figures. */
+  private step(name: string): void {
+    this.debug.steps.push([name, Math.round(performance.now())]);
   }
 
   private restart(participantId: string): void {
@@ -284,12 +290,14 @@ export class CallClient {
     }
     const offer = await peer.pc.createOffer();
     await peer.pc.setLocalDescription(offer);
+    this.step('offer sent');
     this.send(participantId, { description: { type: 'offer', sdp: offer.sdp ?? '' } });
   }
 
   private async onSignal(message: { from: string; description?: SessionDescription; candidate?: IceCandidate }): Promise<void> {
     const { from, description, candidate } = message;
     if (description?.type === 'offer') {
+      this.step('offer received');
       const peer = this.newPeer(from);
       await peer.pc.setRemoteDescription(description);
       for (const transceiver of peer.pc.getTransceivers()) {
@@ -308,6 +316,7 @@ export class CallClient {
     } else if (description?.type === 'answer') {
       const peer = this.peers.get(from);
       if (!peer || peer.pc.signalingState !== 'have-local-offer') return;
+      this.step('answer received');
       await peer.pc.setRemoteDescription(description);
       await this.remoteReady(peer);
     } else if (candidate) {
