@@ -110,6 +110,27 @@ describe('calls (browser)', () => {
       );
       await pollUntil(async () => (await status(world.session.id)) === 'in_call', 'the session in_call');
 
+      // A network drop on the guardian's side: socket.io reconnects with a fresh join token, the
+      // guardian is still admitted, the supervisor offers afresh and video flows again.
+      type Exposed = { kinbridgeCall?: { steps: [string, number][]; dropConnection?: () => void } };
+      const stepsBefore = await guardianPage.evaluate(() => (globalThis as unknown as Exposed).kinbridgeCall!.steps.length);
+      await guardianPage.evaluate(() => (globalThis as unknown as Exposed).kinbridgeCall!.dropConnection!());
+      await pollUntil(
+        async () => {
+          const later = (await steps(guardianPage)).slice(stepsBefore).map(([name]) => name);
+          return later.includes('offer received') && later.lastIndexOf('peer connected') > later.indexOf('offer received');
+        },
+        'the guardian reconnected and a fresh peer connection connected',
+        45_000,
+      );
+      const rejoined = await pollUntil(() => flowing(guardianPage), 'video bytes at the guardian after the reconnect', 45_000);
+      expect(rejoined.peers).toBe(1);
+      const [joins] = await t.db.query(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'call.join' AND object_id = $1 AND actor_id = $2`, [
+        world.session.id,
+        world.guardian.id,
+      ]);
+      expect(joins.n).toBe(2);
+
       // Mute and camera toggles act on the tracks (the call goes on).
       await guardianPage.locator('#toggle-mic').click();
       expect(await guardianPage.locator('#toggle-mic').getAttribute('aria-pressed')).toBe('true');

@@ -15,7 +15,7 @@ import type {
 import { NAMESPACES } from '@app/realtime-protocol';
 import { io, type Socket } from 'socket.io-client';
 import { api, ApiError } from './api';
-import { isOfferer, peersToConnect } from './call-roles';
+import { isOfferer, needOffer, peersToKeep } from './call-roles';
 
 export interface JoinToken {
   token: string;
@@ -50,7 +50,7 @@ interface Peer {
 declare global {
   interface Window {
     /** For the browser tests: the live peer connections by participant id. */
-    kinbridgeCall?: { peers: Map<string, RTCPeerConnection>; steps: [string, number][] };
+    kinbridgeCall?: { peers: Map<string, RTCPeerConnection>; steps: [string, number][]; dropConnection?: () => void };
   }
 }
 
@@ -104,9 +104,10 @@ export class CallClient {
       reconnectionDelayMax: 4000,
     });
     this.socket = socket;
+    this.debug.dropConnection = () => socket.io.engine.close();
     socket.on('connect', () => this.on.link('online'));
     socket.on('disconnect', (reason) => {
-      this.closeAllPeers();
+      // The media path may outlive the signaling socket: peers stay until a fresh offer replaces them.
       if (this.finished) return;
       this.on.link('reconnecting');
       // The server closed us (not a network drop): socket.io does not retry on its own.
@@ -120,7 +121,7 @@ export class CallClient {
     });
     socket.on('welcome', ({ self, session, participants }) => {
       this.selfId = self.participantId;
-      this.closeAllPeers();
+      // A (re)join: the offering side offers afresh to everyone; the answering side waits for those offers.
       this.connectedBefore = new Set();
       this.participants = participants;
       this.assent = session.assent;
@@ -232,19 +233,16 @@ export class CallClient {
     }
   }
 
-  /** Offers to every admitted peer this side should offer to and has no live connection with. */
+  /** Drops peers that are no longer admitted; offers to admitted peers that (re)appeared. */
   private sync(): void {
-    const wanted = peersToConnect(this.selfId, this.participants);
-    const wantedIds = new Set(wanted.map((p) => p.participantId));
-    for (const id of [...this.peers.keys()]) if (!wantedIds.has(id)) this.closePeer(id);
+    const kept = peersToKeep(this.selfId, this.participants);
+    const keptIds = new Set(kept.map((p) => p.participantId));
+    for (const id of [...this.peers.keys()]) if (!keptIds.has(id)) this.closePeer(id);
     const self = this.participants.find((p) => p.participantId === this.selfId);
     // The server relays signaling only once the child said yes.
     if (!self || this.assent !== 'yes') return;
-    for (const other of wanted) {
-      const cameBack = !this.connectedBefore.has(other.participantId);
-      if (isOfferer(self, other) && (cameBack || !this.peers.has(other.participantId))) void this.offer(other.participantId);
-    }
-    this.connectedBefore = wantedIds;
+    for (const other of needOffer(self, kept, this.connectedBefore, (id) => this.peers.has(id))) void this.offer(other.participantId);
+    this.connectedBefore = new Set(kept.filter((p) => p.connected).map((p) => p.participantId));
   }
 
   private newPeer(participantId: string): Peer {

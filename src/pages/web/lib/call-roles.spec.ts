@@ -1,6 +1,6 @@
 import type { CallParticipant } from '@app/realtime-protocol';
 import fc from 'fast-check';
-import { isOfferer, peersToConnect } from './call-roles';
+import { isOfferer, needOffer, peersToKeep } from './call-roles';
 
 const person = (participantId: string, role: CallParticipant['role'], state: CallParticipant['state'] = 'admitted', connected = true): CallParticipant => ({
   participantId,
@@ -31,10 +31,19 @@ describe('call roles', () => {
     );
   });
 
-  it('connects only admitted, connected others, and nobody while this side waits', () => {
+  it('keeps admitted others (a dropped one too), and nobody while this side waits', () => {
     const everyone = [person('s', 'supervisor'), person('g', 'guardian'), person('c', 'counselor', 'waiting'), person('x', 'guardian', 'admitted', false)];
-    expect(peersToConnect('s', everyone).map((p) => p.participantId)).toEqual(['g']);
-    expect(peersToConnect('c', everyone)).toEqual([]);
-    expect(peersToConnect('nobody', everyone)).toEqual([]);
+    expect(peersToKeep('s', everyone).map((p) => p.participantId)).toEqual(['g', 'x']);
+    expect(peersToKeep('c', everyone)).toEqual([]);
+    expect(peersToKeep('nobody', everyone)).toEqual([]);
+  });
+
+  it('offers again to a peer that came back, not to one that stayed', () => {
+    const self = person('s', 'supervisor');
+    const kept = [person('g', 'guardian'), person('h', 'guardian'), person('x', 'guardian', 'admitted', false)];
+    const offered = needOffer(self, kept, new Set(['g', 'x']), (id) => id === 'g');
+    expect(offered.map((p) => p.participantId)).toEqual(['h']);
+    expect(needOffer(self, kept, new Set(['g', 'h']), () => false).map((p) => p.participantId)).toEqual(['g', 'h']);
+    expect(needOffer(person('g', 'guardian'), [person('s', 'supervisor')], new Set(), () => false)).toEqual([]);
   });
 });

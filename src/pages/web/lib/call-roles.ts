@@ -12,9 +12,22 @@ export function isOfferer(self: Pick<CallParticipant, 'participantId' | 'role'>,
   return self.participantId < other.participantId;
 }
 
-/** The participants this page should hold a peer connection with right now. */
-export function peersToConnect(selfId: string, participants: readonly CallParticipant[]): CallParticipant[] {
+/**
+ * The participants this page may hold a peer connection with: the other admitted ones. One whose
+ * socket dropped keeps their connection (the media path may well be fine) until they are back.
+ */
+export function peersToKeep(selfId: string, participants: readonly CallParticipant[]): CallParticipant[] {
   const self = participants.find((p) => p.participantId === selfId);
   if (!self || self.state !== 'admitted') return [];
-  return participants.filter((p) => p.participantId !== selfId && p.state === 'admitted' && p.connected);
+  return participants.filter((p) => p.participantId !== selfId && p.state === 'admitted');
+}
+
+/** Who needs a fresh offer from this side: admitted peers that are connected now but were not before (or have no connection). */
+export function needOffer(
+  self: CallParticipant,
+  kept: readonly CallParticipant[],
+  connectedBefore: ReadonlySet<string>,
+  hasPeer: (participantId: string) => boolean,
+): CallParticipant[] {
+  return kept.filter((other) => other.connected && isOfferer(self, other) && (!connectedBefore.has(other.participantId) || !hasPeer(other.participantId)));
 }
