@@ -14,9 +14,9 @@ const JOIN_OPENS_BEFORE = { minutes: 30 };
 const JOINABLE = new Set(['booked', 'checked_in', 'in_call']);
 
 /**
- * Whether the guardian joined the call, which decides the no-show at start + 10 min. The realtime
- * calls feature (issue #4) will call `markGuardianJoined` when the guardian's socket is admitted;
- * until then staff report it through POST /sessions/:id/guardian-joined.
+ * Whether the guardian joined the call, which decides the no-show at start + 10 min. The /calls
+ * namespace calls `markGuardianJoined` on the guardian's first connection (the waiting room
+ * counts); staff may also report it through POST /sessions/:id/guardian-joined.
  */
 @Injectable()
 export class GuardianPresenceService {
@@ -27,7 +27,7 @@ export class GuardianPresenceService {
     private readonly clock: Clock,
   ) {}
 
-  /** The interim route: scope, then the transition, audited. */
+  /** The staff route: scope, then the transition, audited. */
   reportJoined(actor: Actor, sessionId: string): Promise<GuardianJoinedDto> {
     return this.transactions.run(async (tx) => {
       const session = await this.facts.find(tx, sessionId, { lock: true });

@@ -184,7 +184,7 @@ describe('session lifecycle: notices, reminders, no-shows', () => {
       for (;;) {
         const reminders = await notificationsFor(reminded.id, 'session_reminder');
         const { status } = await statusOf(missed.id);
-        if (reminders.length === 1 && status === 'no_show_guardian') break;
+        if (reminders.length === 1 && status === 'no_show_child') break;
         if (Date.now() > deadline) throw new Error(`jobs did not run: ${reminders.length} reminder(s), status ${status}`);
         await sleep(200);
       }
@@ -246,21 +246,22 @@ describe('session lifecycle: notices, reminders, no-shows', () => {
     const check = (session: { id: string; startsAt: Date }, startsAt = session.startsAt.toISOString()) =>
       handlers().checkNoShow({ sessionId: session.id, startsAt });
 
-    it('marks a booked or checked-in session whose guardian never joined, audits it as the system and tells the supervisor', async () => {
+    it('marks a checked-in session whose guardian never joined, audits it as the system and tells the supervisor; a never-checked-in one is the child’s no-show', async () => {
       const booked = await book(now.minus({ days: 1 }));
       const checkedIn = await book(now.minus({ days: 1 }), { status: 'checked_in' });
       expect(await check(booked)).toBe('marked');
       expect(await check(checkedIn)).toBe('marked');
-      expect(await check(booked)).toBe('not_applicable'); // a repeated job changes nothing
-      expect((await statusOf(booked.id)).status).toBe('no_show_guardian');
+      expect(await check(checkedIn)).toBe('not_applicable'); // a repeated job changes nothing
+      expect((await statusOf(booked.id)).status).toBe('no_show_child');
       expect((await statusOf(checkedIn.id)).status).toBe('no_show_guardian');
 
       const audits = await t.db.query(`SELECT actor_type, actor_id, child_id FROM audit_log WHERE action = 'session.no_show_guardian' AND object_id = $1`, [
-        booked.id,
+        checkedIn.id,
       ]);
       expect(audits).toEqual([{ actor_type: 'system', actor_id: null, child_id: child.id }]);
-      const notices = await notificationsFor(booked.id, 'session_no_show_staff');
+      const notices = await notificationsFor(checkedIn.id, 'session_no_show_staff');
       expect(notices.map((row) => row.recipient_id)).toEqual([staff.id]);
+      expect((await notificationsFor(booked.id, 'call_not_held')).map((row) => row.recipient_id)).toEqual([guardianEn.id]);
     });
 
     it('leaves a session alone when the guardian joined, it moved, or it is past booked/checked-in', async () => {
