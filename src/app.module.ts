@@ -31,6 +31,7 @@ import { ContactGapsModule } from './contact-gaps/contact-gaps.module';
 import { SessionsModule } from './sessions/sessions.module';
 import { AlertsModule } from './alerts/alerts.module';
 import { WellbeingModule } from './wellbeing/wellbeing.module';
+import { TimelineModule } from './timeline/timeline.module';
 
 export interface AppOverrides {
   clock?: Clock;
@@ -80,6 +81,7 @@ export class AppModule {
         CallsModule,
         AlertsModule,
         WellbeingModule,
+        TimelineModule,
         PagesModule,
       ],
     };

@@ -175,7 +175,7 @@ export const TEMPLATES = {
   alert_raised: {
     'zh-CN': (p) => ({
       subject: `新提醒：${p.childName}`,
-      body: `${p.childName} 有一条新的关注提醒（${p.rule}，${p.severity === 'high' ? '高' : '一般'}优先级），请在 ${p.dueBy} 之前确认。详情见辅导员收件箱。`,
+      body: `${p.childName} 有一条新的关注提醒（${p.rule}），请在 ${p.dueBy} 之前确认。详情见辅导员收件箱。`,
     }),
     en: (p) => ({
       subject: `New alert: ${p.childName}`,
@@ -185,7 +185,7 @@ export const TEMPLATES = {
   alert_escalated: {
     'zh-CN': (p) => ({
       subject: `提醒超时未确认：${p.childName}`,
-      body: `${p.childName} 的关注提醒（${p.rule}，${p.severity === 'high' ? '高' : '一般'}优先级）在 ${p.dueBy} 前无人确认，现转给您。请查看辅导员收件箱。`,
+      body: `${p.childName} 的关注提醒（${p.rule}）在 ${p.dueBy} 前无人确认，现转给您。请查看辅导员收件箱。`,
     }),
     en: (p) => ({
       subject: `Alert not acknowledged: ${p.childName}`,
