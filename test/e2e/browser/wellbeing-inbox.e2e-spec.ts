@@ -84,7 +84,12 @@ describe('wellbeing check → counselor inbox (browser)', () => {
 
       await inbox.locator(`li[data-alert="${alertId}"] [data-action="timeline"]`).click();
       await inbox.locator('#timeline').waitFor({ timeout: 30_000 });
-      await inbox.locator('#score-chart polyline[data-series="feelingNow"]').waitFor();
+      // One answered check: one point per plotted item (faces 1, 1 and thermometer 8), and the entries newest first.
+      await inbox.locator('#score-chart polyline[data-series="feelingNow"]').waitFor({ state: 'attached' });
+      expect(await inbox.locator('#score-chart polyline').count()).toBe(3);
+      expect(await inbox.locator('#score-chart circle').count()).toBe(3);
+      const types = await inbox.locator('#timeline li[data-type]').evaluateAll((items) => items.map((item) => item.getAttribute('data-type')));
+      expect(types).toEqual(expect.arrayContaining(['session', 'wellbeing_check', 'alert', 'follow_up']));
 
       expect([...counselor.problems, ...staff.problems]).toEqual([]);
     } finally {

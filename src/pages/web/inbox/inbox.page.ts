@@ -267,7 +267,7 @@ async function openTimeline(alert: AlertView): Promise<void> {
               { class: 'list' },
               ...page.items.map((item) => {
                 const entry = timelineEntry(item);
-                return h('li', { 'data-kind': entry.kind }, h('p', { class: 'muted' }, formatInstant(entry.at, undefined, lang)), h('p', {}, entry.summary));
+                return h('li', { 'data-type': entry.type }, h('p', { class: 'muted' }, formatInstant(entry.at, undefined, lang)), h('p', {}, entry.summary));
               }),
             )
           : h('p', {}, t('empty')),

@@ -2,12 +2,12 @@
 
 export const FOLLOW_UP_ACTIONS = ['called_guardian', 'met_child', 'mediated_call_booked', 'referred', 'call_plan_changed', 'other'] as const;
 
-/** One entry of GET /children/:id/timeline (newest first); the fields vary with its kind. */
+/** One entry of GET /children/:id/timeline (newest first): what it is, when, and its facts by type. */
 export interface TimelineItem {
-  kind?: string;
-  type?: string;
+  type: 'session' | 'assent' | 'wellbeing_check' | 'alert' | 'follow_up' | 'call_plan_change' | string;
+  id: string;
   at: string;
-  [field: string]: unknown;
+  data: Record<string, unknown>;
 }
 
 export interface ScorePoint {
@@ -21,37 +21,38 @@ export interface ScoreSeries {
   points: ScorePoint[];
 }
 
-/** Answered checks, oldest first. */
+/** Answered checks, oldest first (skipped checks have no answers to plot). */
 export function scoreSeries(items: readonly TimelineItem[]): ScoreSeries {
   const points = items
-    .filter((item) => kindOf(item) === 'wellbeing_check')
-    .map((item) => ({ item, answers: answersOf(item) }))
-    .filter(({ answers }) => answers !== null)
-    .map(({ item, answers }) => ({
+    .filter((item) => item.type === 'wellbeing_check' && typeof item.data.feelingNow === 'number')
+    .map((item) => ({
       at: Date.parse(item.at),
-      feelingNow: numberOrNull(answers!.feelingNow),
-      callFeeling: numberOrNull(answers!.callFeeling),
-      thermometer: numberOrNull(answers!.thermometer),
+      feelingNow: numberOrNull(item.data.feelingNow),
+      callFeeling: numberOrNull(item.data.callFeeling),
+      thermometer: numberOrNull(item.data.thermometer),
     }))
     .sort((a, b) => a.at - b.at);
   return { points };
 }
 
-export function timelineEntry(item: TimelineItem): { kind: string; at: string; summary: string } {
-  const kind = kindOf(item);
-  const detail = ['status', 'response', 'distress', 'rule', 'action', 'outcome', 'note', 'reason']
-    .map((field) => (typeof item[field] === 'string' ? String(item[field]) : null))
-    .filter((value) => value !== null);
-  return { kind, at: item.at, summary: [kind.replace(/_/g, ' '), ...detail].join(' · ') };
-}
+/** The facts worth a glance, per type, in one line. */
+const SUMMARY_FIELDS: Record<string, string[]> = {
+  session: ['status', 'kind'],
+  assent: ['response', 'reason'],
+  wellbeing_check: ['status', 'distress', 'score', 'skipReason'],
+  alert: ['rule', 'severity', 'status', 'outcome'],
+  follow_up: ['action', 'note'],
+  call_plan_change: ['paused', 'maxCallsPerWeek', 'mediatedOnly'],
+};
 
-function kindOf(item: TimelineItem): string {
-  return String(item.kind ?? item.type ?? 'entry');
-}
-
-function answersOf(item: TimelineItem): Record<string, unknown> | null {
-  const answers = item.answers;
-  return answers && typeof answers === 'object' ? (answers as Record<string, unknown>) : null;
+export function timelineEntry(item: TimelineItem): { type: string; at: string; summary: string } {
+  const fields = SUMMARY_FIELDS[item.type] ?? [];
+  const detail = fields.flatMap((field) => {
+    const value = item.data[field];
+    if (value === null || value === undefined || value === '') return [];
+    return [typeof value === 'number' && !Number.isInteger(value) ? value.toFixed(1) : `${typeof value === 'boolean' ? `${field}: ` : ''}${String(value)}`];
+  });
+  return { type: item.type, at: item.at, summary: [item.type.replace(/_/g, ' '), ...detail].join(' · ') };
 }
 
 function numberOrNull(value: unknown): number | null {

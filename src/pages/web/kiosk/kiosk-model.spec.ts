@@ -22,3 +22,11 @@ describe('wellbeing body', () => {
     expect(wellbeingBody({ skipReason: 'no_time', observation })).toEqual({ skipped: { reason: 'no_time' }, observation });
   });
 });
+
+describe('assent reasons', () => {
+  it('are the server’s list', async () => {
+    const { ASSENT_REASONS: server } = await import('../../../calls/dto/call.dto');
+    const { ASSENT_REASONS: kiosk } = await import('./kiosk-model');
+    expect([...kiosk]).toEqual([...server]);
+  });
+});
