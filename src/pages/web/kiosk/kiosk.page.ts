@@ -6,6 +6,7 @@ import { NAMESPACES } from '@app/realtime-protocol';
 import { io, type Socket } from 'socket.io-client';
 import { api, ApiError, auth, whenSignedOut } from '../lib/api';
 import { h, show } from '../lib/dom';
+import { face, levelFace, reasonPicture, sign, speaker } from '../lib/faces';
 import { pickLang, translator } from '../lib/i18n';
 import { staffSignIn } from '../lib/sign-in';
 import { ASSENT_REASONS, SKIP_REASONS, wellbeingBody, type WellbeingAnswers } from './kiosk-model';
@@ -120,16 +121,8 @@ type Key = keyof typeof zh;
 const lang = pickLang();
 const t = translator(zh, en, lang);
 const sessionId = new URLSearchParams(location.search).get('session') ?? '';
-const FACES = ['😭', '🙁', '😐', '🙂', '😄'] as const;
-const REASON_PICTURES: Record<(typeof ASSENT_REASONS)[number], string> = {
-  tired: '😴',
-  busy_playing: '⚽',
-  feeling_sad: '😢',
-  feeling_shy: '🙈',
-  wants_later: '⏰',
-  other: '💭',
-};
-const THERMOMETER_FACES = ['😀', '😀', '🙂', '🙂', '😐', '😐', '🙁', '🙁', '😢', '😭', '😭'];
+const LEVELS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+const MOODS = [1, 2, 3, 4, 5] as const;
 
 interface SessionItem {
   id: string;
@@ -200,7 +193,7 @@ function checkInFirst(): void {
     h(
       'div',
       { class: 'gentle card' },
-      h('div', { class: 'big-face' }, '🏫'),
+      h('div', { class: 'big-face' }, face(3, 96)),
       h('p', {}, t('checkInFirst')),
       h(
         'button',
@@ -228,7 +221,7 @@ function askAssent(): void {
   setScreen('assent');
   const message = h('p', { class: 'message' });
   const question = t('assentQuestion', { parent: t('parent') });
-  const choice = (response: 'yes' | 'not_today' | 'no', face: string, word: Key, tone: string) =>
+  const choice = (response: 'yes' | 'not_today' | 'no', mood: 1 | 2 | 3 | 4 | 5, word: Key, tone: string) =>
     h(
       'button',
       {
@@ -238,13 +231,13 @@ function askAssent(): void {
         'aria-label': t(word),
         onclick: () => (response === 'yes' ? void sendAssent(response, undefined, message) : askWhy(response)),
       },
-      h('span', { class: 'face' }, face),
+      h('span', { class: 'face' }, face(mood, 96)),
       h('span', { class: 'word' }, t(word)),
     );
   show(
     childName ? h('p', { class: 'question' }, t('hello', { name: childName })) : null,
     questionLine(question),
-    h('div', { class: 'choices' }, choice('yes', '😀', 'yes', 'yes'), choice('not_today', '😐', 'notToday', 'maybe'), choice('no', '🙁', 'no', 'no')),
+    h('div', { class: 'choices' }, choice('yes', 5, 'yes', 'yes'), choice('not_today', 3, 'notToday', 'maybe'), choice('no', 2, 'no', 'no')),
     message,
   );
 }
@@ -261,7 +254,7 @@ function askWhy(response: 'not_today' | 'no'): void {
         h(
           'button',
           { type: 'button', class: 'choice', 'data-reason': reason, onclick: () => void sendAssent(response, reason, message) },
-          h('span', { class: 'face' }, REASON_PICTURES[reason]),
+          h('span', { class: 'face' }, reasonPicture(reason)),
           h('span', { class: 'word' }, t(`reason_${reason}` as Key)),
         ),
       ),
@@ -285,7 +278,7 @@ async function sendAssent(response: 'yes' | 'not_today' | 'no', reason: string |
       h(
         'div',
         { class: 'gentle card', id: 'okay' },
-        h('div', { class: 'big-face' }, '🤗'),
+        h('div', { class: 'big-face' }, face(4, 96)),
         h('h1', {}, t('okay')),
         h('p', {}, t('okayMore')),
         h('button', { type: 'button', class: 'primary big', id: 'to-check', onclick: () => wellbeing(true) }, `➡️ ${t('next')}`),
@@ -298,7 +291,7 @@ async function sendAssent(response: 'yes' | 'not_today' | 'no', reason: string |
 
 function enjoy(): void {
   setScreen('enjoy');
-  show(h('div', { class: 'gentle card', id: 'enjoy' }, h('div', { class: 'big-face' }, '📞'), h('h1', {}, t('enjoy', { parent: t('parent') })), h('p', { class: 'muted' }, t('enjoyMore'))));
+  show(h('div', { class: 'gentle card', id: 'enjoy' }, h('div', { class: 'big-face' }, face(5, 96)), h('h1', {}, t('enjoy', { parent: t('parent') })), h('p', { class: 'muted' }, t('enjoyMore'))));
 }
 
 function wellbeing(afterDecline: boolean): void {
@@ -321,12 +314,12 @@ function wellbeing(afterDecline: boolean): void {
       h(
         'div',
         { class: 'choices faces', 'data-item': key },
-        ...FACES.map((face, i) =>
+        ...MOODS.map((mood) =>
           h(
             'button',
-            { type: 'button', class: 'choice', 'data-value': i + 1, 'aria-label': t(`face${i + 1}` as Key), onclick: () => ((answers[key] = (i + 1) as 1), next()) },
-            h('span', { class: 'face' }, face),
-            h('span', { class: 'word' }, t(`face${i + 1}` as Key)),
+            { type: 'button', class: 'choice', 'data-value': mood, 'aria-label': t(`face${mood}` as Key), onclick: () => ((answers[key] = mood), next()) },
+            h('span', { class: 'face' }, face(mood, 56)),
+            h('span', { class: 'word' }, t(`face${mood}` as Key)),
           ),
         ),
       ),
@@ -341,7 +334,7 @@ function wellbeing(afterDecline: boolean): void {
       h(
         'div',
         { class: 'thermometer', 'data-item': 'thermometer' },
-        ...THERMOMETER_FACES.map((face, level) => {
+        ...LEVELS.map((level) => {
           const bar = h('span', { class: 'level' });
           // Green at the bottom to red at the top; set through the CSSOM (the CSP forbids style attributes).
           bar.style.background = `hsl(${120 - level * 12} 70% 55%)`;
@@ -349,7 +342,7 @@ function wellbeing(afterDecline: boolean): void {
           return h(
             'button',
             { type: 'button', 'data-value': level, 'aria-label': String(level), onclick: () => ((answers.thermometer = level), next()) },
-            h('span', { class: 'face' }, face),
+            h('span', { class: 'face' }, levelFace(level)),
             bar,
             h('span', { class: 'muted' }, String(level)),
           );
@@ -365,8 +358,8 @@ function wellbeing(afterDecline: boolean): void {
       h(
         'div',
         { class: 'choices', 'data-item': 'wantsToTalk' },
-        h('button', { type: 'button', class: 'choice yes', 'data-value': 'true', onclick: () => ((answers.wantsToTalk = true), next()) }, h('span', { class: 'face' }, '🙋'), h('span', { class: 'word' }, t('talkYes'))),
-        h('button', { type: 'button', class: 'choice', 'data-value': 'false', onclick: () => ((answers.wantsToTalk = false), next()) }, h('span', { class: 'face' }, '🙅'), h('span', { class: 'word' }, t('talkNo'))),
+        h('button', { type: 'button', class: 'choice yes', 'data-value': 'true', onclick: () => ((answers.wantsToTalk = true), next()) }, h('span', { class: 'face' }, sign('yes')), h('span', { class: 'word' }, t('talkYes'))),
+        h('button', { type: 'button', class: 'choice', 'data-value': 'false', onclick: () => ((answers.wantsToTalk = false), next()) }, h('span', { class: 'face' }, sign('no')), h('span', { class: 'word' }, t('talkNo'))),
       ),
       skipLink,
     ),
@@ -439,7 +432,7 @@ async function submit(body: unknown, message: HTMLElement): Promise<void> {
   try {
     await api('POST', `/sessions/${sessionId}/wellbeing-check`, body);
     setScreen('thanks');
-    show(h('div', { class: 'gentle card', id: 'thanks' }, h('div', { class: 'big-face' }, '🌟'), h('h1', {}, t('thanks')), h('p', {}, t('thanksMore'))));
+    show(h('div', { class: 'gentle card', id: 'thanks' }, h('div', { class: 'big-face' }, face(5, 96)), h('h1', {}, t('thanks')), h('p', {}, t('thanksMore'))));
   } catch (error) {
     if (error instanceof ApiError && error.status === 409 && /already|exists|one per/i.test(error.detail)) {
       setScreen('thanks');
@@ -473,7 +466,7 @@ function questionLine(text: string): HTMLElement {
               speechSynthesis.speak(utterance);
             },
           },
-          '🔊',
+          speaker(),
         )
       : null,
   );
