@@ -5,7 +5,7 @@ import { CallClient } from '../lib/call-client';
 import { callView } from '../lib/call-view';
 import { formatInstant, h, show } from '../lib/dom';
 import { pickLang, translator } from '../lib/i18n';
-import { guardianSignIn } from '../lib/sign-in';
+import { guardianSignIn, staffSignIn } from '../lib/sign-in';
 import '../styles.css';
 
 const zh = {
@@ -38,6 +38,8 @@ const zh = {
   statusDeclined: '今天不通话',
   statusCompleted: '已结束',
   statusCancelled: '已取消',
+  staffLink: '工作人员或心理老师？用邮箱登录',
+  guardianLink: '家长？用手机号登录',
   cannotJoin: '现在还不能进入：{detail}',
   problem: '出了点问题：{detail}',
 };
@@ -71,6 +73,8 @@ const en: typeof zh = {
   statusDeclined: 'No call today',
   statusCompleted: 'Finished',
   statusCancelled: 'Cancelled',
+  staffLink: 'Staff or counselor? Sign in with email',
+  guardianLink: 'Parent? Sign in with your phone',
   cannotJoin: 'You cannot join yet: {detail}',
   problem: 'Something went wrong: {detail}',
 };
@@ -81,6 +85,9 @@ const t = translator(zh, en, lang);
 interface SessionItem {
   id: string;
   status: string;
+  kind: 'supervised' | 'mediated';
+  supervisorId: string;
+  counselorId: string | null;
   startsAt: string;
   endsAt: string;
   guardianLocal: { start: string; end: string; timeZone: string };
@@ -100,16 +107,30 @@ whenSignedOut(() => void main());
 void main();
 
 async function main(): Promise<void> {
-  if (!auth.token()) await guardianSignIn(lang);
+  if (!auth.token()) await signIn('guardian');
   const direct = new URLSearchParams(location.search).get('session');
   if (direct) return join(direct);
   await listSessions();
 }
 
+/**
+ * Parents sign in with their phone; a counselor (a mediated call) or a staff member may use this
+ * page too, with their email: the list then shows the calls they take part in.
+ */
+async function signIn(as: 'guardian' | 'staff'): Promise<void> {
+  const other = h('button', { type: 'button', class: 'link', id: 'switch-sign-in' }, as === 'guardian' ? t('staffLink') : t('guardianLink'));
+  const switched = new Promise<'switch'>((resolve) => other.addEventListener('click', () => resolve('switch')));
+  const signedIn = as === 'guardian' ? guardianSignIn(lang) : staffSignIn(lang);
+  document.getElementById('app')?.append(other);
+  if ((await Promise.race([signedIn, switched])) === 'switch') return signIn(as === 'guardian' ? 'staff' : 'guardian');
+}
+
 async function listSessions(): Promise<void> {
   const from = new Date(Date.now() - 6 * 3600_000).toISOString();
-  const page = await api<Page<SessionItem>>('GET', `/sessions?from=${encodeURIComponent(from)}&pageSize=20`);
-  const items = page.items.filter((s) => JOINABLE.has(s.status) || s.status === 'declined');
+  const page = await api<Page<SessionItem>>('GET', `/sessions?from=${encodeURIComponent(from)}&pageSize=50`);
+  const me = auth.who();
+  const mine = (s: SessionItem) => me?.type !== 'user' || s.supervisorId === me.id || s.counselorId === me.id;
+  const items = page.items.filter((s) => mine(s) && (JOINABLE.has(s.status) || s.status === 'declined'));
   show(
     h('div', { class: 'bar' }, h('h1', {}, t('title')), h('button', { type: 'button', class: 'link', onclick: signOut }, t('signOut'))),
     h('h2', {}, t('upcoming')),
