@@ -91,9 +91,45 @@ describe('wellbeing check → counselor inbox (browser)', () => {
       const types = await inbox.locator('#timeline li[data-type]').evaluateAll((items) => items.map((item) => item.getAttribute('data-type')));
       expect(types).toEqual(expect.arrayContaining(['session', 'wellbeing_check', 'alert', 'follow_up']));
 
+      // Resolving needs an outcome; the alert then leaves the open list.
+      await inbox.locator(`li[data-alert="${alertId}"] [data-action="resolve"]`).click();
+      await inbox.locator('#resolve-outcome').fill('talked with the child and the mother; weekly check-ins');
+      await inbox.locator('#alert-form button[type=submit]').click();
+      await pollUntil(async () => (await t.db.query(`SELECT status FROM alerts WHERE id = $1`, [alertId]))[0].status === 'resolved', 'the alert resolved');
+      await inbox.locator(`li[data-alert="${alertId}"]`).waitFor({ state: 'detached', timeout: 30_000 });
+
       expect([...counselor.problems, ...staff.problems]).toEqual([]);
     } finally {
       await counselor.context.close();
+      await staff.context.close();
+    }
+  });
+
+  it('staff may skip the check with a reason, after a declined session', async () => {
+    const world = await t.factories.newHubWorld();
+    const session = await t.factories.newSession({
+      hubId: world.hub.id,
+      stationId: world.stations[0].id,
+      childId: world.child.id,
+      guardianId: world.guardian.id,
+      supervisorId: world.staff.id,
+      startsAt: clock.now().minus({ minutes: 5 }).toJSDate(),
+      status: 'declined',
+    });
+    const staff = await newParty(browser, baseUrl);
+    try {
+      const kiosk = await staff.context.newPage();
+      await kiosk.goto(`/pages/kiosk?session=${session.id}&lang=en`);
+      await signInStaff(kiosk, world.staff.email);
+      await kiosk.locator('[data-item="feelingNow"]').waitFor({ timeout: 30_000 });
+      await kiosk.locator('#skip-check').click();
+      await kiosk.locator('#skip-reason').selectOption('technical_problem');
+      await kiosk.locator('#skip-form button[type=submit]').click();
+      await kiosk.locator('#thanks').waitFor({ timeout: 30_000 });
+      const [check] = await t.db.query(`SELECT status, skip_reason FROM wellbeing_checks WHERE session_id = $1`, [session.id]);
+      expect(check).toEqual({ status: 'skipped', skip_reason: 'technical_problem' });
+      expect(staff.problems).toEqual([]);
+    } finally {
       await staff.context.close();
     }
   });

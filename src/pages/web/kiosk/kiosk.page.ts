@@ -172,7 +172,7 @@ function update(session: Pick<HubSessionView, 'status' | 'assent'>): void {
 /** Which screen the session's state calls for; screens in progress are not interrupted. */
 function route(): void {
   const { status, assent } = current;
-  if (screen === 'wellbeing' || screen === 'thanks' || screen === 'why') return;
+  if (['wellbeing', 'thanks', 'why', 'okay'].includes(screen)) return;
   if (status === 'booked') return checkInFirst();
   if (status === 'checked_in' && assent === null) return askAssent();
   if (status === 'checked_in' || status === 'in_call') return enjoy();
