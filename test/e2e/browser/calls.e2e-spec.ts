@@ -109,6 +109,9 @@ describe('calls (browser)', () => {
           `  guardian: ${(await steps(guardianPage)).map(([name, at]) => `${name} @${at}`).join(', ')}`,
       );
       await pollUntil(async () => (await status(world.session.id)) === 'in_call', 'the session in_call');
+      // The picture replaces the "connecting" hint; the guardian can leave from the call screen.
+      await guardianPage.locator('.stage .hint').waitFor({ state: 'hidden' });
+      expect(await guardianPage.locator('.controls .leave').isVisible()).toBe(true);
 
       // A network drop on the guardian's side: socket.io reconnects with a fresh join token, the
       // guardian is still admitted, the supervisor offers afresh and video flows again.

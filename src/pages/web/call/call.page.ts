@@ -199,12 +199,21 @@ async function join(sessionId: string): Promise<void> {
       if (error) notice.textContent = t('noCamera');
     },
   });
-  const leave = h('button', { type: 'button', class: 'danger', id: 'leave' }, `👋 ${t('leave')}`);
-  leave.addEventListener('click', async () => {
-    await client.leave();
-    await listSessions();
-  });
-  view = callView(client, { mute: t('mute'), unmute: t('unmute'), cameraOff: t('cameraOff'), cameraOn: t('cameraOn'), waitingVideo: t('waitingVideo') }, [leave]);
+  // One leave button per screen (a DOM node lives in one place only).
+  const leaveButton = () =>
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'danger leave',
+        onclick: async () => {
+          await client.leave();
+          await listSessions();
+        },
+      },
+      `👋 ${t('leave')}`,
+    );
+  view = callView(client, { mute: t('mute'), unmute: t('unmute'), cameraOff: t('cameraOff'), cameraOn: t('cameraOn'), waitingVideo: t('waitingVideo') }, [leaveButton()]);
 
   function waiting(extra?: string): void {
     document.body.dataset.screen = 'waiting';
@@ -212,7 +221,7 @@ async function join(sessionId: string): Promise<void> {
       h('div', { class: 'gentle card', id: 'waiting-room' }, h('div', { class: 'big-face' }, '⏳'), h('h1', {}, t('waitingTitle')), h('p', {}, extra ?? t('waiting'))),
       linkNote,
       notice,
-      h('div', { class: 'controls' }, leave),
+      h('div', { class: 'controls' }, leaveButton()),
     );
   }
   function inCall(): void {
