@@ -51,6 +51,12 @@ const zh = {
   thermometer: '难受温度计 (0–10)',
   empty: '还没有记录。',
   signInCounselor: '这个页面给心理老师使用。',
+  type_session: '通话',
+  type_assent: '孩子的回答',
+  type_wellbeing_check: '感受问卷',
+  type_alert: '提醒',
+  type_follow_up: '跟进',
+  type_call_plan_change: '通话计划',
 };
 const en: typeof zh = {
   title: 'Alerts',
@@ -92,6 +98,12 @@ const en: typeof zh = {
   thermometer: 'Thermometer (0–10)',
   empty: 'Nothing recorded yet.',
   signInCounselor: 'This page is for counselors.',
+  type_session: 'Session',
+  type_assent: 'Child’s answer',
+  type_wellbeing_check: 'Wellbeing check',
+  type_alert: 'Alert',
+  type_follow_up: 'Follow-up',
+  type_call_plan_change: 'Call plan',
 };
 type Key = keyof typeof zh;
 
@@ -267,7 +279,13 @@ async function openTimeline(alert: AlertView): Promise<void> {
               { class: 'list' },
               ...page.items.map((item) => {
                 const entry = timelineEntry(item);
-                return h('li', { 'data-type': entry.type }, h('p', { class: 'muted' }, formatInstant(entry.at, undefined, lang)), h('p', {}, entry.summary));
+                const typeKey = `type_${entry.type}` as Key;
+                return h(
+                  'li',
+                  { 'data-type': entry.type },
+                  h('p', { class: 'row spread' }, h('span', { class: 'badge' }, typeKey in zh ? t(typeKey) : entry.type), h('span', { class: 'muted' }, formatInstant(entry.at, undefined, lang))),
+                  entry.summary ? h('p', {}, entry.summary) : null,
+                );
               }),
             )
           : h('p', {}, t('empty')),

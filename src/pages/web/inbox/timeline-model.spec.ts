@@ -18,8 +18,8 @@ describe('timeline model', () => {
 
   it('summarises an entry in one line', () => {
     expect(timelineEntry({ type: 'follow_up', id: 'f', at: '2026-11-20T10:00:00Z', data: { action: 'met_child', note: 'talked at lunch', by: 'x' } }).summary).toBe(
-      'follow up · met_child · talked at lunch',
+      'met_child · talked at lunch',
     );
-    expect(timelineEntry(check('2026-11-20T10:00:00Z', { status: 'answered', distress: 'high', score: 1.5 })).summary).toBe('wellbeing check · answered · high · 1.5');
+    expect(timelineEntry(check('2026-11-20T10:00:00Z', { status: 'answered', distress: 'high', score: 1.5 })).summary).toBe('answered · high · 1.5');
   });
 });

@@ -52,7 +52,7 @@ export function timelineEntry(item: TimelineItem): { type: string; at: string; s
     if (value === null || value === undefined || value === '') return [];
     return [typeof value === 'number' && !Number.isInteger(value) ? value.toFixed(1) : `${typeof value === 'boolean' ? `${field}: ` : ''}${String(value)}`];
   });
-  return { type: item.type, at: item.at, summary: [item.type.replace(/_/g, ' '), ...detail].join(' · ') };
+  return { type: item.type, at: item.at, summary: detail.join(' · ') };
 }
 
 function numberOrNull(value: unknown): number | null {
