@@ -133,4 +133,18 @@ describe('wellbeing check → counselor inbox (browser)', () => {
       await staff.context.close();
     }
   });
+
+  it('tells a hub staff member that the inbox is for counselors', async () => {
+    const world = await t.factories.newHubWorld();
+    const staff = await newParty(browser, baseUrl);
+    try {
+      const inbox = await staff.context.newPage();
+      await inbox.goto('/pages/inbox?lang=en');
+      await signInStaff(inbox, world.staff.email);
+      await inbox.locator('#live').filter({ hasText: 'This page is for counselors.' }).waitFor({ timeout: 30_000 });
+      expect(staff.problems).toEqual([]);
+    } finally {
+      await staff.context.close();
+    }
+  });
 });

@@ -9,6 +9,7 @@ import { callView } from '../lib/call-view';
 import { formatTime, h, show } from '../lib/dom';
 import { pickLang, translator } from '../lib/i18n';
 import { staffSignIn } from '../lib/sign-in';
+import { isSignedOut, refusalOf } from '../lib/socket-refusal';
 import '../styles.css';
 
 const zh = {
@@ -185,7 +186,10 @@ function watch(hubId: string): void {
     });
   });
   socket.on('disconnect', () => (state.textContent = t('offline')));
-  socket.on('connect_error', () => {
+  socket.on('connect_error', (error) => {
+    const refused = refusalOf(error);
+    if (refused && isSignedOut(refused)) return void (auth.clear(), main());
+    if (refused) return void (state.textContent = refused.detail);
     state.textContent = t('offline');
     if (!socket.active) setTimeout(() => socket.connect(), 2000);
   });

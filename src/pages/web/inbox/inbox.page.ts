@@ -9,6 +9,7 @@ import { pickLang, translator } from '../lib/i18n';
 import { staffSignIn } from '../lib/sign-in';
 import { FOLLOW_UP_ACTIONS, scoreSeries, timelineEntry, type TimelineItem } from './timeline-model';
 import { scoreChart } from './score-chart';
+import { isSignedOut, refusalOf } from '../lib/socket-refusal';
 import '../styles.css';
 
 const zh = {
@@ -137,7 +138,10 @@ async function main(): Promise<void> {
   socket = live;
   live.on('connect', () => (state.textContent = t('live')));
   live.on('disconnect', () => (state.textContent = t('offline')));
-  live.on('connect_error', () => {
+  live.on('connect_error', (error) => {
+    const refused = refusalOf(error);
+    if (refused && isSignedOut(refused)) return void (auth.clear(), main());
+    if (refused) return void (state.textContent = refused.code === 'FORBIDDEN' ? t('signInCounselor') : refused.detail);
     state.textContent = t('offline');
     if (!live.active) setTimeout(() => live.connect(), 2000);
   });

@@ -16,6 +16,7 @@ import { NAMESPACES } from '@app/realtime-protocol';
 import { io, type Socket } from 'socket.io-client';
 import { api, ApiError } from './api';
 import { isOfferer, needOffer, peersToKeep } from './call-roles';
+import { refusalOf } from './socket-refusal';
 
 export interface JoinToken {
   token: string;
@@ -105,7 +106,11 @@ export class CallClient {
     });
     this.socket = socket;
     this.debug.dropConnection = () => socket.io.engine.close();
-    socket.on('connect', () => this.on.link('online'));
+    let refusals = 0;
+    socket.on('connect', () => {
+      refusals = 0;
+      this.on.link('online');
+    });
     socket.on('disconnect', (reason) => {
       // The media path may outlive the signaling socket: peers stay until a fresh offer replaces them.
       if (this.finished) return;
@@ -113,8 +118,15 @@ export class CallClient {
       // The server closed us (not a network drop): socket.io does not retry on its own.
       if (reason === 'io server disconnect') setTimeout(() => !this.finished && socket.connect(), 1000);
     });
-    socket.on('connect_error', () => {
+    socket.on('connect_error', (error) => {
       if (this.finished) return;
+      const refused = refusalOf(error);
+      // A refusal is retried with a fresh token a few times (it may have expired), then reported.
+      if (refused && ++refusals > 3) {
+        this.finish();
+        this.on.refused(new ApiError(409, refused.code, refused.detail));
+        return;
+      }
       this.on.link('reconnecting');
       // A refused handshake is not retried by socket.io; a transport error is.
       if (!socket.active) setTimeout(() => !this.finished && socket.connect(), 1500);
