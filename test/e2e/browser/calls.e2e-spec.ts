@@ -30,7 +30,7 @@ describe('calls (browser)', () => {
   });
 
   /** A hub world with a session that started a minute ago (inside the check-in window; a call may start from the start). */
-  async function sessionNow() {
+  async function sessionNow(kind: 'supervised' | 'mediated' = 'supervised') {
     clock.set(DateTime.utc());
     const world = await t.factories.newHubWorld();
     const session = await t.factories.newSession({
@@ -41,6 +41,8 @@ describe('calls (browser)', () => {
       supervisorId: world.staff.id,
       startsAt: clock.now().minus({ minutes: 1 }).toJSDate(),
       durationMinutes: 30,
+      kind,
+      counselorId: kind === 'mediated' ? world.counselor.id : null,
     });
     return { ...world, session };
   }
@@ -205,6 +207,59 @@ describe('calls (browser)', () => {
       expect([...guardian.problems, ...staff.problems]).toEqual([]);
     } finally {
       await guardian.context.close();
+      await staff.context.close();
+    }
+  });
+
+  it('a mediated call: the counselor joins from the call page and all three see each other (a full mesh)', async () => {
+    const world = await sessionNow('mediated');
+    const guardian = await newParty(browser, baseUrl);
+    const counselor = await newParty(browser, baseUrl);
+    const staff = await newParty(browser, baseUrl);
+    try {
+      const guardianPage = await guardian.context.newPage();
+      await guardianWaits(guardianPage, world);
+
+      const counselorPage = await counselor.context.newPage();
+      await counselorPage.goto('/pages/call');
+      await counselorPage.locator('#switch-sign-in').click();
+      await signInStaff(counselorPage, world.counselor.email);
+      await counselorPage.locator(`[data-session="${world.session.id}"] .join`).click();
+      await counselorPage.locator('#waiting-room').waitFor({ timeout: 30_000 });
+
+      const hub = await staff.context.newPage();
+      const kiosk = await staffChecksInAndOpensKiosk(hub, world);
+      await kiosk.locator('[data-assent="yes"]').click();
+      await kiosk.locator('#enjoy').waitFor();
+      await hub.locator(`li[data-session="${world.session.id}"] [data-action="join"]`).click();
+      for (const participant of [world.guardian.id, world.counselor.id]) {
+        const admit = hub.locator(`#participants li[data-participant="${participant}"][data-state="waiting"] .admit`);
+        await admit.waitFor({ timeout: 30_000 });
+        await admit.click();
+      }
+
+      // A full mesh: every page holds two connected peer connections with video coming in.
+      for (const page of [hub, guardianPage, counselorPage]) {
+        const flow = await pollUntil(
+          async () => {
+            const now = await videoFlow(page);
+            return now.connected === 2 && now.inboundVideoBytes > 0 ? now : undefined;
+          },
+          `two connected peers with video on ${page.url()}`,
+          60_000,
+        );
+        expect(flow.peers).toBe(2);
+      }
+      await pollUntil(async () => (await status(world.session.id)) === 'in_call', 'the session in_call');
+
+      await hub.locator('#end-call').click();
+      await guardianPage.locator('#ended').waitFor({ timeout: 30_000 });
+      await counselorPage.locator('#ended').waitFor({ timeout: 30_000 });
+      await pollUntil(async () => (await status(world.session.id)) === 'completed', 'the session completed');
+      expect([...guardian.problems, ...counselor.problems, ...staff.problems]).toEqual([]);
+    } finally {
+      await guardian.context.close();
+      await counselor.context.close();
       await staff.context.close();
     }
   });
