@@ -55,11 +55,12 @@ describe('guardian call page (browser): transfer size', () => {
       await page.goto('/pages/call');
       await signInGuardian(page, t.db, world.guardian);
       await page.locator(`[data-session="${session.id}"] .join`).waitFor();
+      expect(await page.locator(`[data-session="${session.id}"] strong`).textContent()).toContain(world.child.displayName);
 
       const total = [...transferred.values()].reduce((sum, bytes) => sum + bytes, 0);
       const byUrl = [...transferred.entries()].map(([id, bytes]) => `${bytes} B  ${urls.get(id)?.replace(baseUrl, '')}`);
       console.log(`guardian page before media: ${(total / 1024).toFixed(1)} KB transferred in ${transferred.size} requests\n  ${byUrl.join('\n  ')}`);
-      expect(transferred.size).toBeGreaterThanOrEqual(5); // html, js, css, otp request, verify, sessions
+      expect(transferred.size).toBeGreaterThanOrEqual(6); // html, js, css, otp request, verify, sessions, children
       expect(total).toBeGreaterThan(10 * 1024); // the script alone is more: the counting really counted
       expect(total).toBeLessThan(BUDGET_BYTES);
       expect(problems).toEqual([]);

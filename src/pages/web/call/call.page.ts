@@ -39,6 +39,7 @@ const zh = {
   statusCompleted: '已结束',
   statusCancelled: '已取消',
   staffLink: '工作人员或心理老师？用邮箱登录',
+  advice: '心理老师的建议：{advice}',
   guardianLink: '家长？用手机号登录',
   cannotJoin: '现在还不能进入：{detail}',
   problem: '出了点问题：{detail}',
@@ -74,6 +75,7 @@ const en: typeof zh = {
   statusCompleted: 'Finished',
   statusCancelled: 'Cancelled',
   staffLink: 'Staff or counselor? Sign in with email',
+  advice: 'The counselor’s advice: {advice}',
   guardianLink: 'Parent? Sign in with your phone',
   cannotJoin: 'You cannot join yet: {detail}',
   problem: 'Something went wrong: {detail}',
@@ -84,6 +86,7 @@ const t = translator(zh, en, lang);
 
 interface SessionItem {
   id: string;
+  childId: string;
   status: string;
   kind: 'supervised' | 'mediated';
   supervisorId: string;
@@ -127,24 +130,37 @@ async function signIn(as: 'guardian' | 'staff'): Promise<void> {
 
 async function listSessions(): Promise<void> {
   const from = new Date(Date.now() - 6 * 3600_000).toISOString();
-  const page = await api<Page<SessionItem>>('GET', `/sessions?from=${encodeURIComponent(from)}&pageSize=50`);
+  const [page, children] = await Promise.all([
+    api<Page<SessionItem>>('GET', `/sessions?from=${encodeURIComponent(from)}&pageSize=50`),
+    // Names (and, for parents, the counselor's advice) of the children; the list works without them.
+    api<Page<ChildItem>>('GET', '/children?pageSize=100').catch(() => ({ items: [] as ChildItem[] })),
+  ]);
+  const childOf = new Map(children.items.map((child) => [child.id, child]));
   const me = auth.who();
   const mine = (s: SessionItem) => me?.type !== 'user' || s.supervisorId === me.id || s.counselorId === me.id;
   const items = page.items.filter((s) => mine(s) && (JOINABLE.has(s.status) || s.status === 'declined'));
   show(
     h('div', { class: 'bar' }, h('h1', {}, t('title')), h('button', { type: 'button', class: 'link', onclick: signOut }, t('signOut'))),
     h('h2', {}, t('upcoming')),
-    items.length === 0 ? h('p', { class: 'card' }, t('none')) : h('ul', { class: 'list', id: 'sessions' }, ...items.map(sessionRow)),
+    items.length === 0 ? h('p', { class: 'card' }, t('none')) : h('ul', { class: 'list', id: 'sessions' }, ...items.map((s) => sessionRow(s, childOf.get(s.childId)))),
     h('button', { type: 'button', class: 'big', onclick: () => void listSessions() }, `↻ ${t('refresh')}`),
   );
 }
 
-function sessionRow(session: SessionItem): HTMLElement {
+interface ChildItem {
+  id: string;
+  displayName: string;
+  adviceForParent?: string | null;
+}
+
+function sessionRow(session: SessionItem, child: ChildItem | undefined): HTMLElement {
   const statusKey = STATUS_TEXT[session.status];
+  const when = formatInstant(session.startsAt, session.guardianLocal.timeZone, lang);
   return h(
     'li',
     { 'data-session': session.id },
-    h('p', {}, h('strong', {}, formatInstant(session.startsAt, session.guardianLocal.timeZone, lang))),
+    h('p', {}, h('strong', {}, child ? `${child.displayName} · ${when}` : when)),
+    child?.adviceForParent ? h('p', { class: 'muted advice' }, t('advice', { advice: child.adviceForParent })) : null,
     h('p', { class: 'muted' }, statusKey ? t(statusKey) : session.status),
     session.status === 'declined'
       ? h('button', { type: 'button', class: 'big', onclick: () => notToday() }, t('statusDeclined'))
