@@ -88,7 +88,7 @@ export class CallClient {
     const socket: Socket<CallsServerToClient, CallsClientToServer> = io(NAMESPACES.calls, {
       // Called on every (re)connect: a rejoin needs a fresh short-lived token.
       auth: (send) => {
-        const ready = prefetched ? Promise.resolve(prefetched) : this.joinToken();
+        const ready = prefetched ? Promise.resolve(prefetched) : this.joinTokenPatiently();
         prefetched = undefined;
         ready.then(
           (join) => send({ token: join.token }),
@@ -223,6 +223,19 @@ export class CallClient {
         resolve(result);
       });
     });
+  }
+
+  /** On a weak network the token request itself may fail: try again until it works or is refused (4xx). */
+  private async joinTokenPatiently(): Promise<JoinToken> {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return await this.joinToken();
+      } catch (error) {
+        const transient = error instanceof ApiError && (error.status === 0 || error.status >= 500);
+        if (!transient || this.finished) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(500 * 2 ** attempt, 5000)));
+      }
+    }
   }
 
   private async joinToken(): Promise<JoinToken> {
