@@ -115,11 +115,12 @@ describe('calls (browser)', () => {
       await guardianPage.locator('.stage .hint').waitFor({ state: 'hidden' });
       expect(await guardianPage.locator('.controls .leave').isVisible()).toBe(true);
 
-      // A network drop on the guardian's side: socket.io reconnects with a fresh join token, the
-      // guardian is still admitted, the supervisor offers afresh and video flows again.
-      type Exposed = { kinbridgeCall?: { steps: [string, number][]; dropConnection?: () => void } };
-      const stepsBefore = await guardianPage.evaluate(() => (globalThis as unknown as Exposed).kinbridgeCall!.steps.length);
-      await guardianPage.evaluate(() => (globalThis as unknown as Exposed).kinbridgeCall!.dropConnection!());
+      // A network drop on the guardian's side (the browser goes offline: the socket closes): socket.io
+      // reconnects with a fresh join token, the guardian is still admitted, the supervisor offers afresh.
+      const stepsBefore = (await steps(guardianPage)).length;
+      await guardian.context.setOffline(true);
+      await guardianPage.locator('body[data-link="reconnecting"]').waitFor({ timeout: 30_000 });
+      await guardian.context.setOffline(false);
       await pollUntil(
         async () => {
           const later = (await steps(guardianPage)).slice(stepsBefore).map(([name]) => name);

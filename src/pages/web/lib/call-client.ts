@@ -51,7 +51,7 @@ interface Peer {
 declare global {
   interface Window {
     /** For the browser tests: the live peer connections by participant id. */
-    kinbridgeCall?: { peers: Map<string, RTCPeerConnection>; steps: [string, number][]; dropConnection?: () => void };
+    kinbridgeCall?: { peers: Map<string, RTCPeerConnection>; steps: [string, number][] };
   }
 }
 
@@ -105,7 +105,6 @@ export class CallClient {
       reconnectionDelayMax: 4000,
     });
     this.socket = socket;
-    this.debug.dropConnection = () => socket.io.engine.close();
     let refusals = 0;
     socket.on('connect', () => {
       refusals = 0;
