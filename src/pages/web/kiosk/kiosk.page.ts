@@ -62,7 +62,6 @@ const zh = {
   failed: '没有保存成功：{detail}',
   parent: '爸爸妈妈',
   listen: '听一听',
-  signedOut: '请老师重新登录。',
 };
 const en: typeof zh = {
   hello: 'Hello, {name}!',
@@ -114,7 +113,6 @@ const en: typeof zh = {
   failed: 'Not saved: {detail}',
   parent: 'Mum or Dad',
   listen: 'Listen',
-  signedOut: 'Staff: please sign in again.',
 };
 type Key = keyof typeof zh;
 
