@@ -20,6 +20,7 @@ import { JobsModule } from './jobs/jobs.module';
 import { loggerOptions } from './logging';
 import { MetricsModule } from './metrics/metrics.module';
 import { NotificationsModule } from './notifications/notifications.module';
+import { PagesModule } from './pages/pages.module';
 import { ProblemsModule } from './problems/problems.module';
 import { RealtimeModule } from './realtime/realtime.module';
 import { RedisModule } from './redis/redis.module';
@@ -83,6 +84,7 @@ export class AppModule {
         AlertsModule,
         WellbeingModule,
         TimelineModule,
+        PagesModule,
       ],
     };
   }

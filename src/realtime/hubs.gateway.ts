@@ -1,8 +1,8 @@
 import type { HubsClientToServer, HubsServerToClient, HubSessionView } from '@app/realtime-protocol';
 import { NAMESPACES } from '@app/realtime-protocol';
 import { OnGatewayConnection, OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
-import { DateTime } from 'luxon';
 import type { Namespace, Socket } from 'socket.io';
+import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Actor, canSeeHub } from '../common/auth/actor';
 import { Clock } from '../common/clock';
@@ -28,6 +28,7 @@ export class HubsGateway implements OnGatewayInit, OnGatewayConnection {
     private readonly auth: SocketAuth,
     private readonly servers: RealtimeServers,
     private readonly live: HubSessionsRepository,
+    private readonly db: DataSource,
     private readonly transactions: Transactions,
     private readonly audit: AuditService,
     private readonly clock: Clock,
@@ -47,15 +48,21 @@ export class HubsGateway implements OnGatewayInit, OnGatewayConnection {
     });
   }
 
+  /**
+   * Joins the hub's room first, then reads the day: a change committed after the read is pushed,
+   * so nothing after the answer is missed (a push may also arrive just before the answer; the
+   * page re-watches on reconnect).
+   */
   private async watch(socket: HubsSocket, payload: unknown): Promise<{ day: string; timeZone: string; sessions: HubSessionView[] }> {
     const hubId = uuidField(objectPayload(payload, ['hubId']), 'hubId');
     // Re-read the account: a disabled account or a changed hub assignment counts from the next watch.
     const actor = await this.auth.actorOf(socket);
     socket.data.actor = actor;
     if (!canSeeHub(actor, hubId)) throw notFound('Hub');
-    const result = await this.transactions.run(async (tx) => {
-      const timeZone = await this.live.hubTimeZone(tx, hubId);
-      if (!timeZone) throw notFound('Hub');
+    const timeZone = await this.live.hubTimeZone(this.db, hubId);
+    if (!timeZone) throw notFound('Hub');
+    await socket.join(rooms.hub(hubId));
+    return this.transactions.run(async (tx) => {
       const day = this.clock.now().setZone(timeZone).startOf('day');
       const sessions = await this.live.between(tx, hubId, day.toJSDate(), day.plus({ days: 1 }).toJSDate());
       await this.audit.recordMany(
@@ -70,9 +77,7 @@ export class HubsGateway implements OnGatewayInit, OnGatewayConnection {
           details: { via: 'hub_watch' },
         })),
       );
-      return { day: (day as DateTime).toISODate() as string, timeZone, sessions };
+      return { day: day.toISODate() as string, timeZone, sessions };
     });
-    await socket.join(rooms.hub(hubId));
-    return result;
   }
 }

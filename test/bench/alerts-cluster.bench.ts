@@ -57,12 +57,12 @@ describe('alert notice across instances', () => {
     await once(httpServer, 'listening');
     const rawClient = io(`http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`, { transports: ['websocket'] });
     sockets.push(rawClient);
-    await once(rawClient, 'connect');
+    await new Promise((resolve) => rawClient.once('connect', () => resolve(undefined)));
 
     const listen = async (base: string) => {
       const socket = io(`${base}/counselors`, { auth: { token: net.counselorToken(0) }, transports: ['websocket'] });
       sockets.push(socket);
-      await once(socket, 'alert.backlog');
+      await new Promise((resolve) => socket.once('alert.backlog', () => resolve(undefined)));
       const waiting = new Map<string, () => void>();
       socket.on('alert.created', ({ alert }: { alert: AlertView }) => waiting.get(alert.childId)?.());
       return (childId: string) => new Promise<number>((resolve) => waiting.set(childId, () => resolve(performance.now())));

@@ -45,13 +45,13 @@ describeWithRedis('faults: a guardian whose instance dies mid-call rejoins on an
     await db?.dispose();
   }, 60_000);
 
-  const post = async (base: string, path: string, token: string, body?: unknown) => {
+  const post = async (base: string, path: string, token: string, body?: unknown): Promise<{ token: string }> => {
     const response = await fetch(`${base}/api/v1/sessions/${path}`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
       body: body ? JSON.stringify(body) : undefined,
     });
-    const json = await response.json();
+    const json = (await response.json()) as { token: string };
     if (response.status !== 200) throw new Error(`POST ${path} answered ${response.status}: ${JSON.stringify(json)}`);
     return json;
   };

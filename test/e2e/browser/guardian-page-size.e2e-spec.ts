@@ -1,0 +1,71 @@
+// The guardian's call page must load under 150 KB before media (issue #4): every byte the browser
+// transferred — HTML, script, style, the sign-in and the session list's API calls — counted from
+// Chromium's own network events (CDP Network.loadingFinished: encoded bytes incl. headers).
+import { DateTime } from 'luxon';
+import type { Browser } from 'playwright-core';
+import { FixedClock } from '../../../src/common/clock';
+import { startTestApp, TestApp } from '../../support/test-app';
+import { buildPages, launchChromium, newParty, signInGuardian } from './browser-support';
+
+const BUDGET_BYTES = 150 * 1024;
+
+describe('guardian call page (browser): transfer size', () => {
+  let t: TestApp;
+  let browser: Browser;
+  let baseUrl: string;
+  const clock = new FixedClock(DateTime.utc());
+
+  // Browsers on a shared 2-core machine: generous limits, never asserted.
+  jest.setTimeout(180_000);
+
+  beforeAll(async () => {
+    buildPages();
+    t = await startTestApp({ clock });
+    baseUrl = `http://127.0.0.1:${(t.app.getHttpServer().address() as { port: number }).port}`;
+    browser = await launchChromium();
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('loads, signs a guardian in and lists their calls in under 150 KB', async () => {
+    const world = await t.factories.newHubWorld();
+    const session = await t.factories.newSession({
+      hubId: world.hub.id,
+      stationId: world.stations[0].id,
+      childId: world.child.id,
+      guardianId: world.guardian.id,
+      supervisorId: world.staff.id,
+      startsAt: clock.now().plus({ minutes: 20 }).toJSDate(),
+    });
+    const { context, problems } = await newParty(browser, baseUrl);
+    try {
+      const page = await context.newPage();
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('Network.enable');
+      // The browser's cache is off so the first visit is measured, as a phone on a worksite sees it.
+      await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+      const transferred = new Map<string, number>();
+      const urls = new Map<string, string>();
+      cdp.on('Network.requestWillBeSent', (event) => urls.set(event.requestId, event.request.url));
+      cdp.on('Network.loadingFinished', (event) => transferred.set(event.requestId, event.encodedDataLength));
+
+      await page.goto('/pages/call');
+      await signInGuardian(page, t.db, world.guardian);
+      await page.locator(`[data-session="${session.id}"] .join`).waitFor();
+      expect(await page.locator(`[data-session="${session.id}"] strong`).textContent()).toContain(world.child.displayName);
+
+      const total = [...transferred.values()].reduce((sum, bytes) => sum + bytes, 0);
+      const byUrl = [...transferred.entries()].map(([id, bytes]) => `${bytes} B  ${urls.get(id)?.replace(baseUrl, '')}`);
+      console.log(`guardian page before media: ${(total / 1024).toFixed(1)} KB transferred in ${transferred.size} requests\n  ${byUrl.join('\n  ')}`);
+      expect(transferred.size).toBeGreaterThanOrEqual(6); // html, js, css, otp request, verify, sessions, children
+      expect(total).toBeGreaterThan(10 * 1024); // the script alone is more: the counting really counted
+      expect(total).toBeLessThan(BUDGET_BYTES);
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+});
