@@ -31,8 +31,11 @@ describe('guardian reschedule requests', () => {
     });
   const ask = (token: string, sessionId: string, body: object = {}) =>
     t.http().post(`/api/v1/sessions/${sessionId}/reschedule-requests`).set(...bearer(token)).send(body);
-  const act = (token: string, requestId: string, action: 'approve' | 'decline' | 'withdraw', body: object = {}) =>
-    t.http().post(`/api/v1/reschedule-requests/${requestId}/${action}`).set(...bearer(token)).send(body);
+  /** Withdraw takes no body (any body is refused); approve and decline take an object. */
+  const act = (token: string, requestId: string, action: 'approve' | 'decline' | 'withdraw', body: object = {}) => {
+    const request = t.http().post(`/api/v1/reschedule-requests/${requestId}/${action}`).set(...bearer(token));
+    return action === 'withdraw' ? request : request.send(body);
+  };
   const list = (token: string, query: Record<string, string | number> = {}) =>
     t.http().get('/api/v1/reschedule-requests').query(query).set(...bearer(token));
   const requestRows = (sessionId: string): Promise<{ id: string; status: string }[]> =>
