@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
 import { randomPhone } from '../factories';
 import { buildSide, nonexistentSide, paramValue, Side, tableDigest } from '../support/route-fixtures';
@@ -149,14 +148,6 @@ describe('authorization matrix: every route × role × (own, other hub, nonexist
   });
   afterAll(() => t.close());
 
-  const notificationsSettled = async () => {
-    for (let i = 0; i < 100; i++) {
-      const [{ pending }] = await t.db.query(`SELECT count(*)::int AS pending FROM notifications WHERE status = 'pending'`);
-      if (pending === 0) return;
-      await sleep(100);
-    }
-  };
-
   const operations = () =>
     Object.entries(paths).flatMap(([path, byMethod]) => Object.keys(byMethod).map((method) => ({ path, method, key: `${method.toUpperCase()} ${path}` })));
 
@@ -188,9 +179,6 @@ describe('authorization matrix: every route × role × (own, other hub, nonexist
       };
       const leaks = (text: string) => foreignIds.filter((id) => text.includes(id));
 
-      // The previous route's own requests may have queued notices (e.g. a revoke cancels the pair's sessions):
-      // let their delivery settle, so it is not counted as a change made by this route's refused requests.
-      await notificationsSettled();
       const before = await tableDigest(t);
       const ownStatus: Record<string, number> = {};
       for (const [role, token] of Object.entries(sample.unbound ? {} : roles)) {
