@@ -32,26 +32,25 @@ for (let i = 0; i < instances; i++) {
   const port = firstPort + i;
   const child = spawn(process.execPath, [join(root, 'dist/src/main.js')], { env: { ...env, PORT: String(port) }, stdio: 'inherit' });
   children.push(new Promise((done) => child.on('exit', (code) => done(code))));
-  child.unref();
   children[i].child = child;
   log(`instance ${i + 1} on port ${port} (pid ${child.pid})`);
 }
 
 let stopping = false;
-const stop = async (signal) => {
+const stop = async (signal, exitCode = 0) => {
   if (stopping) return;
   stopping = true;
   for (const running of children) running.child.kill(signal);
   await Promise.all(children);
   await embedded?.stop();
-  process.exit(0);
+  process.exit(exitCode);
 };
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => void stop(signal));
 // An instance that dies on its own takes the cluster down, loudly, rather than leaving it half up.
 Promise.race(children).then((code) => {
   if (stopping) return;
   log(`an instance exited (code ${code}); stopping the others`);
-  void stop('SIGTERM');
+  void stop('SIGTERM', 1);
 });
 
 function log(msg) {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { NAMESPACES } from '@app/realtime-protocol';
 import type { Namespace } from 'socket.io';
+import { RedisLink } from '../redis/redis-link';
 import { rooms } from './rooms';
 
 /**
@@ -10,6 +11,15 @@ import { rooms } from './rooms';
 @Injectable()
 export class RealtimeServers {
   private readonly namespaces = new Map<string, Namespace>();
+
+  constructor(redis: RedisLink) {
+    // While Redis was down, cuts asked for on other instances (an account disabled, its hubs changed)
+    // never reached this one: once it is back, this instance's access-token sockets reconnect and are
+    // authorised afresh.
+    redis.onReconnected(() => {
+      for (const name of [NAMESPACES.hubs, NAMESPACES.counselors]) this.namespaces.get(name)?.local.disconnectSockets(true);
+    });
+  }
 
   register(namespace: Namespace): void {
     this.namespaces.set(namespace.name, namespace);

@@ -16,6 +16,8 @@ export class RedisLink implements OnModuleDestroy {
   private readonly logger = new Logger(RedisLink.name);
   private clients?: { pub: RedisClientType; sub: RedisClientType };
   private lastError?: string;
+  private outage = false;
+  private readonly reconnectListeners: (() => void)[] = [];
 
   private readonly url?: string;
 
@@ -38,12 +40,17 @@ export class RedisLink implements OnModuleDestroy {
         socket: { reconnectStrategy: (attempt) => Math.min(100 * 2 ** attempt, 5_000), connectTimeout: 2_000 },
       }) as RedisClientType;
       client.on('error', (error: Error) => {
+        if (this.clients) this.outage = true;
         if (this.lastError !== error.message) this.logger.warn(`redis ${role}: ${error.message}`);
         this.lastError = error.message;
       });
       client.on('ready', () => {
         if (this.lastError) this.logger.log(`redis ${role}: connected again`);
         this.lastError = undefined;
+        if (this.outage && this.status() === 'up') {
+          this.outage = false;
+          for (const listener of this.reconnectListeners) listener();
+        }
       });
       return client;
     };
@@ -53,6 +60,11 @@ export class RedisLink implements OnModuleDestroy {
     // Not awaited to the end: with Redis down at start, the instance still starts (degraded).
     await Promise.race([Promise.allSettled([pub.connect(), sub.connect()]), new Promise((resolve) => setTimeout(resolve, 2_000))]);
     return this.clients;
+  }
+
+  /** Called once each time Redis is back after an outage (both clients ready again). */
+  onReconnected(listener: () => void): void {
+    this.reconnectListeners.push(listener);
   }
 
   status(): RedisStatus {

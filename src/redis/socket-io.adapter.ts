@@ -5,7 +5,7 @@ import type { Server, ServerOptions } from 'socket.io';
 import { RedisLink } from './redis-link';
 
 /**
- * socket.io for every gateway: same-origin pages only, messages up to 256 kB (an SDP offer is a few kB; larger payloads are refused by validation with a problem, beyond this the socket is cut),
+ * socket.io for every gateway: messages up to 256 kB (an SDP offer is a few kB; larger payloads are refused by validation with a problem, beyond this the socket is cut),
  * and — with REDIS_URL — the Redis adapter, so rooms and broadcasts span every instance.
  */
 export class SocketIoAdapter extends IoAdapter {

@@ -56,6 +56,7 @@ export const ERROR_CODES = {
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'The request body must be application/json' },
   HEADERS_TOO_LARGE: { status: 431, title: 'The request line or headers are too large' },
   UNPARSABLE_REQUEST: { status: 400, title: 'The request is not valid HTTP' },
+  REQUEST_TIMEOUT: { status: 408, title: 'The request was not received in time' },
   ACCOUNT_LOCKED: { status: 429, title: 'Too many failed sign-ins; the account is locked for a while' },
   RATE_LIMITED: { status: 429, title: 'Too many requests; try again later' },
   SERVICE_UNAVAILABLE: { status: 503, title: 'The service is temporarily unavailable' },

@@ -1,6 +1,6 @@
 // The guardian's call page: sign in with phone + code, see upcoming calls, wait to be let in, talk.
 import type { CallSessionView } from '@app/realtime-protocol';
-import { api, ApiError, auth, whenSignedOut, type Page } from '../lib/api';
+import { api, ApiError, auth, idFromUrl, whenSignedOut, type Page } from '../lib/api';
 import { CallClient } from '../lib/call-client';
 import { callView } from '../lib/call-view';
 import { formatInstant, h, show } from '../lib/dom';
@@ -111,7 +111,7 @@ void main();
 
 async function main(): Promise<void> {
   if (!auth.token()) await signIn('guardian');
-  const direct = new URLSearchParams(location.search).get('session');
+  const direct = idFromUrl('session');
   if (direct) return join(direct);
   await listSessions();
 }

@@ -4,7 +4,7 @@
 import type { HubSessionView, HubsClientToServer, HubsServerToClient } from '@app/realtime-protocol';
 import { NAMESPACES } from '@app/realtime-protocol';
 import { io, type Socket } from 'socket.io-client';
-import { api, ApiError, auth, whenSignedOut } from '../lib/api';
+import { api, ApiError, auth, idFromUrl, whenSignedOut } from '../lib/api';
 import { h, show } from '../lib/dom';
 import { face, levelFace, reasonPicture, sign, speaker } from '../lib/faces';
 import { pickLang, translator } from '../lib/i18n';
@@ -118,7 +118,7 @@ type Key = keyof typeof zh;
 
 const lang = pickLang();
 const t = translator(zh, en, lang);
-const sessionId = new URLSearchParams(location.search).get('session') ?? '';
+const sessionId = idFromUrl('session') ?? '';
 const LEVELS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
 const MOODS = [1, 2, 3, 4, 5] as const;
 

@@ -77,3 +77,14 @@ export interface Page<T> {
   page: number;
   pageSize: number;
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * An id taken from the page's own URL (e.g. `?session=`), or null when it is not one. Such a value
+ * goes into API paths: unchecked, `../` in it would point a signed-in request at another route.
+ */
+export function idFromUrl(name: string): string | null {
+  const value = new URLSearchParams(location.search).get(name);
+  return value !== null && UUID.test(value) ? value : null;
+}
