@@ -38,7 +38,7 @@ export class SessionSeriesController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<SeriesDto> {
     const outcome = await this.series.create(actor, key, body);
-    if (!outcome.replayed) await this.changes.changedMany(outcome.body.occurrences.flatMap((occurrence) => (occurrence.session ? [occurrence.session.id] : [])));
+    if (!outcome.replayed) void this.changes.changedMany(outcome.body.occurrences.flatMap((occurrence) => (occurrence.session ? [occurrence.session.id] : [])));
     return sendIdempotent(response, outcome);
   }
 }

@@ -46,7 +46,8 @@ export class SessionsController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<SessionDto> {
     const outcome = await this.sessions.book(actor, key, body);
-    if (!outcome.replayed) await this.changes.changed(outcome.body.id);
+    // The live hub view hears of it after the answer is on its way (best effort; it never throws).
+    if (!outcome.replayed) void this.changes.changed(outcome.body.id);
     return sendIdempotent(response, outcome);
   }
 
@@ -82,7 +83,7 @@ export class SessionsController {
   @ApiProblems(400, 403, 404, 409, 422)
   async reschedule(@CurrentActor() actor: Actor, @UuidParam() id: string, @Body() body: RescheduleSessionDto): Promise<SessionDto> {
     const session = await this.sessions.reschedule(actor, id, body);
-    await this.changes.changed(session.id);
+    void this.changes.changed(session.id);
     return session;
   }
 
@@ -100,7 +101,7 @@ export class SessionsController {
   async cancel(@CurrentActor() actor: Actor, @UuidParam() id: string, @Body() body: CancelSessionDto): Promise<SessionDto> {
     const session = await this.sessions.cancel(actor, id, body.reason);
     // Also closes the call room of a checked-in session (`ended`, reason `cancelled`).
-    await this.changes.changed(session.id);
+    void this.changes.changed(session.id);
     return session;
   }
 }
