@@ -4,6 +4,7 @@ import { RemindersModule } from '../reminders/reminders.module';
 import { CallEndJob } from './call-end.job';
 import { CallRoomService } from './call-room.service';
 import { CallSessionsRepository } from './call-sessions.repository';
+import { DueTransitions } from './due-transitions';
 import { CallsController } from './calls.controller';
 import { CallsGateway } from './calls.gateway';
 import { CallsService } from './calls.service';
@@ -15,6 +16,6 @@ import { SessionTransitions } from './session-transitions';
 @Module({
   imports: [RemindersModule, AlertsModule],
   controllers: [CallsController],
-  providers: [CallSessionsRepository, SessionTransitions, CallsService, JoinTokenService, CallRoomService, CallsGateway, CallEndJob, NoShowJob],
+  providers: [CallSessionsRepository, SessionTransitions, DueTransitions, CallsService, JoinTokenService, CallRoomService, CallsGateway, CallEndJob, NoShowJob],
 })
 export class CallsModule {}

@@ -57,12 +57,7 @@ describe('calls benchmark', () => {
 
   it('relays signals between admitted participants: latency beside raw socket.io', async () => {
     const w = await t.factories.newHubWorld();
-    const session = await t.factories.newSession({
-      hubId: w.hub.id,
-      stationId: w.stations[0].id,
-      childId: w.child.id,
-      guardianId: w.guardian.id,
-      supervisorId: w.staff.id,
+    const session = await t.factories.sessionOf(w, {
       startsAt: START.toJSDate(),
       durationMinutes: 60,
     });

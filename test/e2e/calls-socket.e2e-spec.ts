@@ -22,12 +22,7 @@ describe('/calls namespace: handshake, waiting room, admission, signaling, prese
   const world = async (input: { kind?: 'supervised' | 'mediated'; status?: string } = {}) => {
     const w = await t.factories.newHubWorld();
     const startsAt = START.plus({ days: day++ });
-    const session = await t.factories.newSession({
-      hubId: w.hub.id,
-      stationId: w.stations[0].id,
-      childId: w.child.id,
-      guardianId: w.guardian.id,
-      supervisorId: w.staff.id,
+    const session = await t.factories.sessionOf(w, {
       counselorId: input.kind === 'mediated' ? w.counselor.id : null,
       kind: input.kind,
       startsAt: startsAt.toJSDate(),

@@ -21,12 +21,7 @@ describe('calls over REST: check-in, assent, join tokens, end, the scheduled end
   const world = async (input: { status?: string; kind?: 'supervised' | 'mediated'; minutes?: number } = {}) => {
     const w = await t.factories.newHubWorld();
     const startsAt = START.plus({ days: day++ });
-    const session = await t.factories.newSession({
-      hubId: w.hub.id,
-      stationId: w.stations[0].id,
-      childId: w.child.id,
-      guardianId: w.guardian.id,
-      supervisorId: w.staff.id,
+    const session = await t.factories.sessionOf(w, {
       counselorId: input.kind === 'mediated' ? w.counselor.id : null,
       kind: input.kind,
       startsAt: startsAt.toJSDate(),
@@ -161,12 +156,7 @@ describe('calls over REST: check-in, assent, join tokens, end, the scheduled end
       const sessions = [w.session];
       for (let i = 1; i < 3; i++) {
         sessions.push(
-          await t.factories.newSession({
-            hubId: w.hub.id,
-            stationId: w.stations[0].id,
-            childId: w.child.id,
-            guardianId: w.guardian.id,
-            supervisorId: w.staff.id,
+          await t.factories.sessionOf(w, {
             startsAt: w.startsAt.plus({ hours: i }).toJSDate(),
           }),
         );

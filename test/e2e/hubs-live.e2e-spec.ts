@@ -24,12 +24,7 @@ describe('/hubs namespace: the hub’s day, live', () => {
     await t.factories.setOpeningHours(w.hub.id, ALL_DAY);
     await t.factories.setAvailability(w.guardian.id, ALL_DAY);
     const session = (startsAt: DateTime, status?: string) =>
-      t.factories.newSession({
-        hubId: w.hub.id,
-        stationId: w.stations[0].id,
-        childId: w.child.id,
-        guardianId: w.guardian.id,
-        supervisorId: w.staff.id,
+      t.factories.sessionOf(w, {
         startsAt: startsAt.toJSDate(),
         status,
       });

@@ -127,6 +127,21 @@ export class Factories {
     return { hub, stations, staff, counselor, child, guardian, link, consent };
   }
 
+  /** A session of a hub world (`newHubWorld`): its first station, child, guardian and staff member as supervisor. */
+  sessionOf(
+    world: { hub: HubRow; stations: { id: string }[]; child: ChildRow; guardian: GuardianRow; staff: UserRow },
+    input: Omit<Parameters<Factories['newSession']>[0], 'hubId' | 'stationId' | 'childId' | 'guardianId' | 'supervisorId'>,
+  ): Promise<{ id: string; startsAt: Date; endsAt: Date }> {
+    return this.newSession({
+      hubId: world.hub.id,
+      stationId: world.stations[0].id,
+      childId: world.child.id,
+      guardianId: world.guardian.id,
+      supervisorId: world.staff.id,
+      ...input,
+    });
+  }
+
   async newAdmin(): Promise<UserRow> {
     return this.newUser('admin');
   }

@@ -58,12 +58,7 @@ describe('scale-out: two instances on Redis', () => {
   const world = async () => {
     const w = await a.factories.newHubWorld();
     const startsAt = START.plus({ days: day++ });
-    const session = await a.factories.newSession({
-      hubId: w.hub.id,
-      stationId: w.stations[0].id,
-      childId: w.child.id,
-      guardianId: w.guardian.id,
-      supervisorId: w.staff.id,
+    const session = await a.factories.sessionOf(w, {
       startsAt: startsAt.toJSDate(),
     });
     clock.set(startsAt);

@@ -54,12 +54,7 @@ export async function buildSide(t: TestApp): Promise<{ side: Side; tokens: Recor
   const pendingGuardian = await t.factories.newGuardian({ hubId: world.hub.id });
   await t.factories.newLink(world.child.id, pendingGuardian.id, { status: 'pending', relationship: 'father' });
   const spareGuardian = await t.factories.newGuardian({ hubId: world.hub.id });
-  const session = await t.factories.newSession({
-    hubId: world.hub.id,
-    stationId: world.stations[0].id,
-    childId: world.child.id,
-    guardianId: world.guardian.id,
-    supervisorId: world.staff.id,
+  const session = await t.factories.sessionOf(world, {
     startsAt: new Date(Date.now() + 3 * 86_400_000),
   });
   const [request] = await t.db.query(

@@ -5,7 +5,9 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { DataSource } from 'typeorm';
+import type { FixedClock } from '../../../src/common/clock';
 import { TEST_PASSWORD } from '../../factories';
+import { startTestApp, TestApp } from '../../support/test-app';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -36,6 +38,19 @@ export function buildPages(): void {
   const root = resolve(__dirname, '../../..');
   const result = spawnSync(process.execPath, ['scripts/build-pages.mjs'], { cwd: root, encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`building the pages failed:\n${result.stdout}\n${result.stderr}`);
+}
+
+/** The app on the test database (with the pages built from the current code) and one Chromium. */
+export async function startBrowserApp(clock: FixedClock): Promise<{ t: TestApp; browser: Browser; baseUrl: string }> {
+  buildPages();
+  const t = await startTestApp({ clock });
+  const baseUrl = `http://127.0.0.1:${(t.app.getHttpServer().address() as { port: number }).port}`;
+  return { t, browser: await launchChromium(), baseUrl };
+}
+
+export async function stopBrowserApp(app: { t?: TestApp; browser?: Browser }): Promise<void> {
+  await app.browser?.close();
+  await app.t?.close();
 }
 
 /** A context per party, with camera and microphone granted; records page errors and CSP violations. */

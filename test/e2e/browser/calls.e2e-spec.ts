@@ -5,8 +5,8 @@ import { DateTime } from 'luxon';
 import type { Browser, Page } from 'playwright-core';
 import { io } from 'socket.io-client';
 import { FixedClock } from '../../../src/common/clock';
-import { bearer, startTestApp, TestApp } from '../../support/test-app';
-import { buildPages, launchChromium, newParty, pollUntil, signInGuardian, signInStaff, videoFlow } from './browser-support';
+import { bearer, TestApp } from '../../support/test-app';
+import { newParty, pollUntil, signInGuardian, signInStaff, startBrowserApp, stopBrowserApp, videoFlow } from './browser-support';
 
 describe('calls (browser)', () => {
   let t: TestApp;
@@ -18,27 +18,15 @@ describe('calls (browser)', () => {
   jest.setTimeout(180_000);
 
   beforeAll(async () => {
-    buildPages();
-    t = await startTestApp({ clock });
-    baseUrl = `http://127.0.0.1:${(t.app.getHttpServer().address() as { port: number }).port}`;
-    browser = await launchChromium();
+    ({ t, browser, baseUrl } = await startBrowserApp(clock));
   }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  afterAll(() => stopBrowserApp({ t, browser }));
 
   /** A hub world with a session that started a minute ago (inside the check-in window; a call may start from the start). */
   async function sessionNow(kind: 'supervised' | 'mediated' = 'supervised') {
     clock.set(DateTime.utc());
     const world = await t.factories.newHubWorld();
-    const session = await t.factories.newSession({
-      hubId: world.hub.id,
-      stationId: world.stations[0].id,
-      childId: world.child.id,
-      guardianId: world.guardian.id,
-      supervisorId: world.staff.id,
+    const session = await t.factories.sessionOf(world, {
       startsAt: clock.now().minus({ minutes: 1 }).toJSDate(),
       durationMinutes: 30,
       kind,

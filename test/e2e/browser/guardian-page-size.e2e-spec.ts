@@ -4,8 +4,8 @@
 import { DateTime } from 'luxon';
 import type { Browser } from 'playwright-core';
 import { FixedClock } from '../../../src/common/clock';
-import { startTestApp, TestApp } from '../../support/test-app';
-import { buildPages, launchChromium, newParty, signInGuardian } from './browser-support';
+import type { TestApp } from '../../support/test-app';
+import { newParty, signInGuardian, startBrowserApp, stopBrowserApp } from './browser-support';
 
 const BUDGET_BYTES = 150 * 1024;
 
@@ -19,25 +19,13 @@ describe('guardian call page (browser): transfer size', () => {
   jest.setTimeout(180_000);
 
   beforeAll(async () => {
-    buildPages();
-    t = await startTestApp({ clock });
-    baseUrl = `http://127.0.0.1:${(t.app.getHttpServer().address() as { port: number }).port}`;
-    browser = await launchChromium();
+    ({ t, browser, baseUrl } = await startBrowserApp(clock));
   }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  afterAll(() => stopBrowserApp({ t, browser }));
 
   it('loads, signs a guardian in and lists their calls in under 150 KB', async () => {
     const world = await t.factories.newHubWorld();
-    const session = await t.factories.newSession({
-      hubId: world.hub.id,
-      stationId: world.stations[0].id,
-      childId: world.child.id,
-      guardianId: world.guardian.id,
-      supervisorId: world.staff.id,
+    const session = await t.factories.sessionOf(world, {
       startsAt: clock.now().plus({ minutes: 20 }).toJSDate(),
     });
     const { context, problems } = await newParty(browser, baseUrl);

@@ -4,8 +4,8 @@
 import { DateTime } from 'luxon';
 import type { Browser } from 'playwright-core';
 import { FixedClock } from '../../../src/common/clock';
-import { startTestApp, TestApp } from '../../support/test-app';
-import { buildPages, launchChromium, newParty, pollUntil, signInStaff } from './browser-support';
+import type { TestApp } from '../../support/test-app';
+import { newParty, pollUntil, signInStaff, startBrowserApp, stopBrowserApp } from './browser-support';
 
 describe('wellbeing check → counselor inbox (browser)', () => {
   let t: TestApp;
@@ -17,25 +17,13 @@ describe('wellbeing check → counselor inbox (browser)', () => {
   jest.setTimeout(180_000);
 
   beforeAll(async () => {
-    buildPages();
-    t = await startTestApp({ clock });
-    baseUrl = `http://127.0.0.1:${(t.app.getHttpServer().address() as { port: number }).port}`;
-    browser = await launchChromium();
+    ({ t, browser, baseUrl } = await startBrowserApp(clock));
   }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  afterAll(() => stopBrowserApp({ t, browser }));
 
   it('a sad check with a wish to talk shows up in the open inbox at once', async () => {
     const world = await t.factories.newHubWorld();
-    const session = await t.factories.newSession({
-      hubId: world.hub.id,
-      stationId: world.stations[0].id,
-      childId: world.child.id,
-      guardianId: world.guardian.id,
-      supervisorId: world.staff.id,
+    const session = await t.factories.sessionOf(world, {
       startsAt: clock.now().minus({ minutes: 40 }).toJSDate(),
       status: 'completed',
     });
@@ -107,12 +95,7 @@ describe('wellbeing check → counselor inbox (browser)', () => {
 
   it('staff may skip the check with a reason, after a declined session', async () => {
     const world = await t.factories.newHubWorld();
-    const session = await t.factories.newSession({
-      hubId: world.hub.id,
-      stationId: world.stations[0].id,
-      childId: world.child.id,
-      guardianId: world.guardian.id,
-      supervisorId: world.staff.id,
+    const session = await t.factories.sessionOf(world, {
       startsAt: clock.now().minus({ minutes: 5 }).toJSDate(),
       status: 'declined',
     });
