@@ -18,9 +18,14 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** The whole app on the e2e database, as main.ts builds it, with an optional clock and config tweaks. */
-export async function startTestApp(options: { clock?: Clock; env?: Record<string, string>; config?: Partial<AppConfig> } = {}): Promise<TestApp> {
-  const databaseUrl = process.env.TEST_DATABASE_URL;
+/**
+ * The whole app on the e2e database (or `databaseUrl`, e.g. a benchmark's sibling database), as
+ * main.ts builds it, with an optional clock and config tweaks.
+ */
+export async function startTestApp(
+  options: { clock?: Clock; env?: Record<string, string>; config?: Partial<AppConfig>; databaseUrl?: string } = {},
+): Promise<TestApp> {
+  const databaseUrl = options.databaseUrl ?? process.env.TEST_DATABASE_URL;
   if (!databaseUrl) throw new Error('TEST_DATABASE_URL is unset: run e2e tests through jest (global setup provides it)');
   const config = {
     ...loadConfig({ JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'silent', DATABASE_URL: databaseUrl, ...options.env }),

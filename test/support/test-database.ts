@@ -48,7 +48,8 @@ function withDatabase(url: string, database: string): string {
   return parsed.toString();
 }
 
-async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
+/** One short-lived client for administrative statements (CREATE/DROP DATABASE). */
+export async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
   const client = new Client({ connectionString: url });
   await client.connect();
   try {

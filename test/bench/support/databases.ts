@@ -1,12 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Client } from 'pg';
-import { DataSource } from 'typeorm';
-import { createApp } from '../../../src/app.factory';
+import type { DataSource } from 'typeorm';
 import type { Clock } from '../../../src/common/clock';
-import { loadConfig } from '../../../src/config/app-config';
 import { runMigrations } from '../../../src/database/migrate';
-import { TEST_JWT_SECRET } from '../../support/test-app';
+import { startTestApp } from '../../support/test-app';
+import { withClient } from '../../support/test-database';
 
 /**
  * A second, migrated database on the server of `baseUrl` (the run's TEST_DATABASE_URL, whether
@@ -37,23 +35,6 @@ export interface BenchApp {
 
 /** The whole app (as startTestApp builds it: test JWT secret, silent logs) on any database URL. */
 export async function startAppOn(databaseUrl: string, options: { clock?: Clock; env?: Record<string, string> } = {}): Promise<BenchApp> {
-  const config = loadConfig({ JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'silent', DATABASE_URL: databaseUrl, ...options.env });
-  const app = await createApp(config, databaseUrl, { clock: options.clock });
-  await app.listen(0, '127.0.0.1');
-  return {
-    app,
-    db: app.get(DataSource),
-    baseUrl: `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`,
-    close: () => app.close(),
-  };
-}
-
-async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
+  const { app, db, close } = await startTestApp({ ...options, databaseUrl });
+  return { app, db, close, baseUrl: `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}` };
 }
