@@ -8,6 +8,7 @@ import { DomainError } from './common/errors/domain-error';
 import { PROBLEM_SCHEMA } from './common/http/api-problems.decorator';
 import { answerClientErrorsWithProblems } from './common/http/client-error';
 import { ProblemFilter } from './common/http/problem.filter';
+import { RefuseUnexpectedBody } from './common/http/refuse-unexpected-body.interceptor';
 import { requestContext } from './common/http/request-context';
 import { createValidationPipe } from './common/http/validation.pipe';
 import type { AppConfig } from './config/app-config';
@@ -40,6 +41,7 @@ export async function createApp(
   const problems = new ProblemFilter();
   app.useGlobalFilters(problems);
   app.useGlobalPipes(createValidationPipe());
+  app.useGlobalInterceptors(new RefuseUnexpectedBody());
   setUpOpenApi(app);
   // socket.io on the HTTP server (/calls, /hubs, /counselors); with REDIS_URL through the Redis adapter.
   app.useWebSocketAdapter(await SocketIoAdapter.create(app));

@@ -3,7 +3,6 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags
 import type { Actor } from '../common/auth/actor';
 import { CurrentActor, Roles } from '../common/auth/auth.decorators';
 import { ApiProblems } from '../common/http/api-problems.decorator';
-import { NoBody } from '../common/http/no-body';
 import { UuidParam } from '../common/http/uuid-param';
 import { AlertsService } from './alerts.service';
 import { AlertDetailDto, AlertPageDto, AlertQuery, FollowUpInputDto, ResolveAlertDto } from './dto/alert.dto';
@@ -39,7 +38,7 @@ export class AlertsController {
   @ApiOperation({ summary: 'Acknowledge: someone has seen it (stops the escalation). Again on an acknowledged alert: no change.' })
   @ApiOkResponse({ type: AlertDetailDto })
   @ApiProblems(400, 403, 404, 409)
-  acknowledge(@CurrentActor() actor: Actor, @UuidParam() id: string, @NoBody() _body: undefined) {
+  acknowledge(@CurrentActor() actor: Actor, @UuidParam() id: string) {
     return this.alerts.acknowledge(actor, id);
   }
 

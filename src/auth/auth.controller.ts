@@ -3,7 +3,6 @@ import { ApiAcceptedResponse, ApiBearerAuth, ApiNoContentResponse, ApiOkResponse
 import type { Actor } from '../common/auth/actor';
 import { CurrentActor, Public } from '../common/auth/auth.decorators';
 import { ApiProblems } from '../common/http/api-problems.decorator';
-import { NoBody } from '../common/http/no-body';
 import { AuthService } from './auth.service';
 import { LoginResponseDto, MeDto, OtpLoginResponseDto, OtpRequestedDto } from './dto/auth-responses.dto';
 import { LoginDto } from './dto/login.dto';
@@ -66,7 +65,7 @@ export class AuthController {
   })
   @ApiNoContentResponse({ description: 'Signed out everywhere' })
   @ApiProblems(400, 401)
-  logoutEverywhere(@CurrentActor() actor: Actor, @NoBody() _body: undefined): Promise<void> {
+  logoutEverywhere(@CurrentActor() actor: Actor): Promise<void> {
     return this.auth.logoutEverywhere(actor);
   }
 }

@@ -5,7 +5,6 @@ import type { Actor } from '../common/auth/actor';
 import { CurrentActor, Public, Roles } from '../common/auth/auth.decorators';
 import { ApiProblems } from '../common/http/api-problems.decorator';
 import { UuidParam } from '../common/http/uuid-param';
-import { NoBody } from '../common/http/no-body';
 import { CalendarService } from './calendar.service';
 import { CalendarTokenDto } from './dto/calendar-token.dto';
 
@@ -52,7 +51,7 @@ export class CalendarController {
   })
   @ApiOkResponse({ type: CalendarTokenDto })
   @ApiProblems(403, 404)
-  rotateToken(@CurrentActor() actor: Actor, @UuidParam() id: string, @Req() request: Request, @NoBody() _body: undefined): Promise<CalendarTokenDto> {
+  rotateToken(@CurrentActor() actor: Actor, @UuidParam() id: string, @Req() request: Request): Promise<CalendarTokenDto> {
     return this.calendars.rotateToken(actor, id, `${request.protocol}://${request.get('host')}`);
   }
 }

@@ -3,7 +3,6 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swa
 import type { Actor } from '../common/auth/actor';
 import { CurrentActor } from '../common/auth/auth.decorators';
 import { ApiProblems } from '../common/http/api-problems.decorator';
-import { NoBody } from '../common/http/no-body';
 import { UuidParam } from '../common/http/uuid-param';
 import { CallsService } from './calls.service';
 import { AssentDto, CallSessionDto, JoinTokenDto } from './dto/call.dto';
@@ -25,7 +24,7 @@ export class CallsController {
   })
   @ApiOkResponse({ type: CallSessionDto })
   @ApiProblems(400, 403, 404, 409)
-  checkIn(@CurrentActor() actor: Actor, @UuidParam() id: string, @NoBody() _body: undefined): Promise<CallSessionDto> {
+  checkIn(@CurrentActor() actor: Actor, @UuidParam() id: string): Promise<CallSessionDto> {
     return this.calls.checkIn(actor, id);
   }
 
@@ -58,7 +57,7 @@ export class CallsController {
   })
   @ApiOkResponse({ type: JoinTokenDto })
   @ApiProblems(400, 403, 404, 409)
-  joinToken(@CurrentActor() actor: Actor, @UuidParam() id: string, @NoBody() _body: undefined): Promise<JoinTokenDto> {
+  joinToken(@CurrentActor() actor: Actor, @UuidParam() id: string): Promise<JoinTokenDto> {
     return this.calls.joinToken(actor, id);
   }
 
@@ -73,7 +72,7 @@ export class CallsController {
   })
   @ApiOkResponse({ type: CallSessionDto })
   @ApiProblems(400, 403, 404, 409)
-  end(@CurrentActor() actor: Actor, @UuidParam() id: string, @NoBody() _body: undefined): Promise<CallSessionDto> {
+  end(@CurrentActor() actor: Actor, @UuidParam() id: string): Promise<CallSessionDto> {
     return this.calls.end(actor, id);
   }
 }

@@ -4,7 +4,6 @@ import type { Actor } from '../common/auth/actor';
 import { CurrentActor, Roles } from '../common/auth/auth.decorators';
 import { ApiProblems } from '../common/http/api-problems.decorator';
 import { UuidParam } from '../common/http/uuid-param';
-import { NoBody } from '../common/http/no-body';
 import { CreateLinkDto, LinkDto, LinkPageDto, LinkQuery, RevokeLinkDto } from './dto/link.dto';
 import { LinksService } from './links.service';
 
@@ -37,7 +36,7 @@ export class LinksController {
   @ApiOperation({ summary: 'Approve a pending link (only approved links can be booked)' })
   @ApiOkResponse({ type: LinkDto })
   @ApiProblems(403, 404, 409)
-  approve(@CurrentActor() actor: Actor, @UuidParam() childId: string, @UuidParam('guardianId') guardianId: string, @NoBody() _body: undefined) {
+  approve(@CurrentActor() actor: Actor, @UuidParam() childId: string, @UuidParam('guardianId') guardianId: string) {
     return this.links.approve(actor, childId, guardianId);
   }
 

@@ -3,7 +3,6 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse,
 import type { Actor } from '../common/auth/actor';
 import { CurrentActor, Roles } from '../common/auth/auth.decorators';
 import { ApiProblems } from '../common/http/api-problems.decorator';
-import { NoBody } from '../common/http/no-body';
 import { UuidParam } from '../common/http/uuid-param';
 import { AvailabilityDto, PutAvailabilityDto } from './dto/availability.dto';
 import { CreateGuardianDto, GuardianDto, GuardianPageDto, GuardianQuery, UpdateGuardianDto } from './dto/guardian.dto';
@@ -63,7 +62,7 @@ export class GuardiansController {
   })
   @ApiNoContentResponse({ description: 'The guardian is disabled' })
   @ApiProblems(400, 403, 404)
-  disable(@CurrentActor() actor: Actor, @UuidParam() id: string, @NoBody() _body: undefined): Promise<void> {
+  disable(@CurrentActor() actor: Actor, @UuidParam() id: string): Promise<void> {
     return this.guardians.setDisabled(actor, id, true);
   }
 
@@ -76,7 +75,7 @@ export class GuardiansController {
   })
   @ApiNoContentResponse({ description: 'The guardian is enabled' })
   @ApiProblems(400, 403, 404)
-  enable(@CurrentActor() actor: Actor, @UuidParam() id: string, @NoBody() _body: undefined): Promise<void> {
+  enable(@CurrentActor() actor: Actor, @UuidParam() id: string): Promise<void> {
     return this.guardians.setDisabled(actor, id, false);
   }
 

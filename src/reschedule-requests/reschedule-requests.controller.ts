@@ -4,7 +4,6 @@ import type { Actor } from '../common/auth/actor';
 import { CurrentActor, Roles } from '../common/auth/auth.decorators';
 import { ApiProblems } from '../common/http/api-problems.decorator';
 import { UuidParam } from '../common/http/uuid-param';
-import { NoBody } from '../common/http/no-body';
 import {
   ApproveRescheduleRequestDto,
   CreateRescheduleRequestDto,
@@ -81,7 +80,7 @@ export class RescheduleRequestsController {
   @ApiOperation({ summary: 'Withdraw a pending request (the guardian who made it)' })
   @ApiOkResponse({ type: RescheduleRequestDto })
   @ApiProblems(403, 404, 409)
-  withdraw(@CurrentActor() actor: Actor, @UuidParam() id: string, @NoBody() _body: undefined): Promise<RescheduleRequestDto> {
+  withdraw(@CurrentActor() actor: Actor, @UuidParam() id: string): Promise<RescheduleRequestDto> {
     return this.requests.withdraw(actor, id);
   }
 }
