@@ -53,7 +53,7 @@ export class AppModule {
           autoLoadEntities: true,
           synchronize: false,
           // A request waits at most 10 s for a free connection, then gets a 503 with Retry-After.
-          extra: { max: 20, connectionTimeoutMillis: 10_000 },
+          extra: { max: config.databasePoolSize, connectionTimeoutMillis: 10_000 },
         }),
         // The override joins CommonModule's own providers (dynamic providers come after the static ones and
         // win): a global override on AppModule would lose, as CommonModule is registered as global first.

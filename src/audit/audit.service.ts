@@ -3,6 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from '../common/auth/actor';
 import { requestContext } from '../common/http/request-context';
 import { offsetOf, Page, pageOf } from '../common/pagination';
+import type { SqlStatement } from '../database/combined-writes';
 import { AuditQuery } from './dto/audit-query.dto';
 
 export interface AuditEvent {
@@ -43,6 +44,15 @@ export class AuditService {
 
   async recordMany(tx: EntityManager, events: AuditEvent[]): Promise<void> {
     if (events.length === 0) return;
+    const { text, values } = this.insertStatement(events);
+    await tx.query(text, values);
+  }
+
+  /**
+   * The INSERT of `events`, for a caller that sends it together with other writes of its
+   * transaction (runWrites); actor and request id are those of the current request, as with `record`.
+   */
+  insertStatement(events: readonly AuditEvent[]): SqlStatement {
     const context = requestContext.get();
     const values: unknown[] = [];
     const rows = events.map((event) => {
@@ -62,11 +72,11 @@ export class AuditService {
       );
       return `(${Array.from({ length: 10 }, (_, i) => `$${base + i + 1}`).join(', ')})`;
     });
-    await tx.query(
-      `INSERT INTO audit_log (actor_type, actor_id, actor_role, action, object_type, object_id, child_id, hub_id, request_id, details)
+    return {
+      text: `INSERT INTO audit_log (actor_type, actor_id, actor_role, action, object_type, object_id, child_id, hub_id, request_id, details)
        VALUES ${rows.join(', ')}`,
       values,
-    );
+    };
   }
 
   async list(query: AuditQuery): Promise<Page<AuditEntry>> {

@@ -21,6 +21,7 @@ describe('loadConfig', () => {
       dataDir: '/srv/kinbridge/.data',
       demoData: false,
       notify: { transport: 'log' },
+      databasePoolSize: 20,
       defaultTimeZone: 'Asia/Shanghai',
     });
   });
@@ -47,6 +48,8 @@ describe('loadConfig', () => {
     [{ TURN_SECRET: 'a-long-enough-turn-secret' }, /TURN_SECRET is set but TURN_URLS is not/],
     [{ TURN_URLS: 'turn:a, http://b', TURN_SECRET: 'a-long-enough-turn-secret' }, /TURN_URLS entries must start with turn: or turns: \(got "http:\/\/b"\)/],
     [{ REDIS_URL: 'http://x' }, /REDIS_URL must be a redis: or rediss: URL/],
+    [{ DATABASE_POOL_SIZE: '0' }, /DATABASE_POOL_SIZE must be a whole number from 1 to 500/],
+    [{ DATABASE_POOL_SIZE: 'ten' }, /DATABASE_POOL_SIZE must be a whole number/],
     [{ TRUST_PROXY: 'true' }, /TRUST_PROXY=true would believe any client/],
     [{ TRUST_PROXY: 'yes' }, /TRUST_PROXY must be false, a number of proxy hops, or a comma-separated list .*"yes"/],
     [{ TRUST_PROXY: '10.0.0.0/33' }, /TRUST_PROXY must be .*"10.0.0.0\/33"/],
@@ -92,12 +95,14 @@ describe('loadConfig', () => {
       TURN_URLS: 'turn:turn.example.org:3478?transport=udp, turns:turn.example.org:5349',
       TURN_SECRET: 'turn-secret-0123456789',
       KINBRIDGE_DATA_DIR: '/var/lib/kinbridge',
+      DATABASE_POOL_SIZE: '8',
     });
     expect(config).toMatchObject({
       port: 8080,
       admin: { email: 'admin@example.org' },
       demoData: true,
       dataDir: '/var/lib/kinbridge',
+      databasePoolSize: 8,
       ice: { stunUrls: ['stun:stun.example.org:3478'], turnUrls: ['turn:turn.example.org:3478?transport=udp', 'turns:turn.example.org:5349'] },
     });
   });

@@ -31,6 +31,8 @@ export interface AppConfig {
     /** Base delay before a failed delivery is retried; pg-boss doubles it (with jitter) each time. */
     retryDelaySeconds: number;
   };
+  /** Connections the app's pool keeps to PostgreSQL at most (pg-boss has its own 5). */
+  databasePoolSize: number;
   jobs: {
     /** PostgreSQL schema of the pg-boss tables. */
     schema: string;
@@ -183,6 +185,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
       maxAttempts: integer('NOTIFY_MAX_ATTEMPTS', 8, 1, 50),
       retryDelaySeconds: integer('NOTIFY_RETRY_DELAY_SECONDS', 5, 1, 3600),
     },
+    databasePoolSize: integer('DATABASE_POOL_SIZE', 20, 1, 500),
     jobs: { schema: jobsSchema, pollingIntervalSeconds },
     redisUrl: url('REDIS_URL', ['redis:', 'rediss:']),
     ice: { stunUrls: urlList('STUN_URLS', ['stun:', 'stuns:']), turnUrls, turnSecret },

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type EntityManager, QueryFailedError } from 'typeorm';
+import { DataSource, type EntityManager, QueryFailedError } from 'typeorm';
 
 type Queryable = Pick<EntityManager, 'query'>;
 
@@ -28,7 +28,8 @@ function nameOf(text: string): string {
  * statements of hot paths (booking): TypeORM's `query` sends unnamed statements, parsed and planned
  * on every call. `text` must be constant (no values spliced in): every distinct text is one more
  * prepared statement on every connection. Errors surface as TypeORM's QueryFailedError, like `query`'s.
- * Without a query runner (e.g. the DataSource itself) it falls back to a plain query.
+ * On the DataSource itself (no transaction) the statement runs on whichever pooled connection is free,
+ * prepared there once too.
  *
  * `genericPlan`: PostgreSQL keeps re-planning a statement whose generic plan it estimates dearer
  * than its custom plans (e.g. one with optional parts switched by parameters, like the booking
@@ -39,6 +40,7 @@ function nameOf(text: string): string {
  * per connection. Outside a transaction the option does nothing.
  */
 export async function queryPrepared<T>(db: Queryable, text: string, values: unknown[], options: { genericPlan?: boolean } = {}): Promise<T[]> {
+  if (db instanceof DataSource) return onPool<T>(db, text, values);
   const runner = (db as Partial<EntityManager>).queryRunner;
   if (!runner || runner.isReleased || runner.connection.options.type !== 'postgres') return db.query(text, values);
   const client = (await runner.connect()) as PgClient;
@@ -48,6 +50,16 @@ export async function queryPrepared<T>(db: Queryable, text: string, values: unkn
       genericRunners.add(runner);
     }
     return (await client.query({ name: nameOf(text), text, values })).rows as T[];
+  } catch (error) {
+    throw new QueryFailedError(text, values, error as Error);
+  }
+}
+
+async function onPool<T>(db: DataSource, text: string, values: unknown[]): Promise<T[]> {
+  const pool = (db.driver as { master?: PgClient }).master;
+  if (db.options.type !== 'postgres' || !pool) return db.query(text, values);
+  try {
+    return (await pool.query({ name: nameOf(text), text, values })).rows as T[];
   } catch (error) {
     throw new QueryFailedError(text, values, error as Error);
   }

@@ -3,6 +3,7 @@ import PgBoss from 'pg-boss';
 import type { EntityManager } from 'typeorm';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG, DATABASE_URL } from '../config/config.module';
+import type { SqlStatement } from '../database/combined-writes';
 import { queryPrepared } from '../database/prepared-query';
 import { JobPayloads, QUEUE_POLICIES, QueueName } from './job-queues';
 
@@ -22,20 +23,11 @@ export type SendOptions = Pick<
   'startAfter' | 'singletonKey' | 'singletonSeconds' | 'priority' | 'retryLimit' | 'retryDelay' | 'retryBackoff' | 'expireInSeconds'
 >;
 
-/** A job to insert later, with others, in one statement (JobQueue.sendMany). */
+/** A job to insert later, with others, in one statement (JobQueue.sendMany, JobQueue.insertStatement). */
 export interface PendingJob<Q extends QueueName = QueueName> {
   queue: Q;
   data: JobPayloads[Q];
   options?: SendOptions;
-}
-
-/** Jobs gathered while a transaction runs, to be sent together on it with `JobQueue.sendMany(tx, batch.jobs)`. */
-export class JobBatch {
-  readonly jobs: PendingJob[] = [];
-
-  add<Q extends QueueName>(queue: Q, data: JobPayloads[Q], options: SendOptions = {}): void {
-    this.jobs.push({ queue, data, options } as PendingJob);
-  }
 }
 
 export interface WorkOptions {
@@ -163,6 +155,25 @@ export class JobQueue implements OnModuleInit, OnModuleDestroy {
     if (!tx.queryRunner?.isTransactionActive) throw new Error('JobQueue.sendMany needs the EntityManager of an open transaction');
     await this.ready();
     await this.boss.insert(jobs.map(toJobInsert), { db: onTransaction(tx) });
+  }
+
+  /**
+   * pg-boss's `insert` of `jobs` as a statement not yet sent, for a caller that sends it together
+   * with other writes of its transaction (runWrites). Same policies as `sendMany`.
+   */
+  async insertStatement(jobs: readonly PendingJob[]): Promise<SqlStatement> {
+    await this.ready();
+    const captured: SqlStatement[] = [];
+    const recorder: PgBoss.Db = {
+      executeSql: async (text, values) => {
+        captured.push({ text, values: values ?? [] });
+        return { rows: [] };
+      },
+    };
+    await this.boss.insert(jobs.map(toJobInsert), { db: recorder });
+    // pg-boss 10 inserts with exactly one statement; anything else means an upgrade changed `insert`.
+    if (captured.length !== 1) throw new Error(`JobQueue.insertStatement: pg-boss issued ${captured.length} statements for one insert`);
+    return captured[0];
   }
 
   /** Outside any transaction (e.g. a sweep re-enqueueing work); same result as `send`. */

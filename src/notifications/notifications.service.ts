@@ -4,8 +4,8 @@ import { EntityManager } from 'typeorm';
 import { requestContext } from '../common/http/request-context';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { queryPrepared } from '../database/prepared-query';
-import { JobBatch, JobQueue, SendOptions } from '../jobs/job-queue.service';
+import { runWrites, SqlStatement } from '../database/combined-writes';
+import { JobQueue, PendingJob, SendOptions } from '../jobs/job-queue.service';
 import { Locale, renderTemplate, TemplateName } from './templates';
 
 /** `locale`, when the caller already has it, saves a lookup on hot paths such as booking. */
@@ -19,6 +19,13 @@ export interface OutgoingMessage {
   recipient: Recipient;
   template: TemplateName;
   params: Record<string, string>;
+}
+
+/** Outbox messages ready to be written: their ids, the INSERT of their rows and their delivery jobs. */
+export interface OutboxWrites {
+  ids: string[];
+  insert: SqlStatement;
+  deliveries: PendingJob<'notification.deliver'>[];
 }
 
 /**
@@ -37,13 +44,20 @@ export class NotificationsService {
     return id;
   }
 
-  /**
-   * Several messages in one INSERT, and their delivery jobs in one more statement — or, with `jobs`,
-   * added to the caller's batch, which the caller must send on the same transaction (JobQueue.sendMany).
-   * Returns the notification ids, in the order of `messages`.
-   */
-  async enqueueMany(tx: EntityManager, messages: readonly OutgoingMessage[], jobs?: JobBatch): Promise<string[]> {
+  /** Several messages and their delivery jobs, in one statement. Returns the notification ids, in the order of `messages`. */
+  async enqueueMany(tx: EntityManager, messages: readonly OutgoingMessage[]): Promise<string[]> {
     if (messages.length === 0) return [];
+    const outbox = await this.outboxWrites(tx, messages);
+    await runWrites(tx, [outbox.insert, await this.jobs.insertStatement(outbox.deliveries)]);
+    return outbox.ids;
+  }
+
+  /**
+   * The rows of `messages` and their delivery jobs, not yet sent: for a caller that sends them
+   * together with its other writes on the same transaction (runWrites, JobQueue.insertStatement).
+   * `messages` must not be empty.
+   */
+  async outboxWrites(tx: EntityManager, messages: readonly OutgoingMessage[]): Promise<OutboxWrites> {
     const requestId = requestContext.requestId() ?? null;
     const values: unknown[] = [];
     const ids: string[] = [];
@@ -66,11 +80,11 @@ export class NotificationsService {
         requestId,
       );
     }
-    await queryPrepared(tx, insertSql(messages.length), values);
-    const deliveries = ids.map((id) => ({ queue: 'notification.deliver' as const, data: { notificationId: id }, options: deliveryJobOptions(this.config, id) }));
-    if (jobs) jobs.jobs.push(...deliveries);
-    else await this.jobs.sendMany(tx, deliveries);
-    return ids;
+    return {
+      ids,
+      insert: { text: insertSql(messages.length), values },
+      deliveries: ids.map((id) => ({ queue: 'notification.deliver', data: { notificationId: id }, options: deliveryJobOptions(this.config, id) })),
+    };
   }
 
   private async localeOf(tx: EntityManager, recipient: { type: 'guardian' | 'user'; id: string }): Promise<Locale> {
@@ -83,7 +97,7 @@ export class NotificationsService {
 const COLUMNS = 10;
 const insertSqls: string[] = [];
 
-/** The INSERT of `rows` messages (one fixed text per row count, so each is a prepared statement of its own). */
+/** The INSERT of `rows` messages (one fixed text per row count, so each combination is a prepared statement of its own). */
 function insertSql(rows: number): string {
   insertSqls[rows] ??= `INSERT INTO notifications (id, recipient_type, recipient_id, recipient_phone, locale, template, params, subject, body, request_id)
      VALUES ${Array.from({ length: rows }, (_, r) => `(${Array.from({ length: COLUMNS }, (_, c) => `$${r * COLUMNS + c + 1}`).join(', ')})`).join(', ')}`;

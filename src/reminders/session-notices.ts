@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { notFound } from '../common/errors/domain-error';
-import type { JobBatch } from '../jobs/job-queue.service';
-import { NotificationsService, OutgoingMessage } from '../notifications/notifications.service';
+import { NotificationsService, OutboxWrites, OutgoingMessage } from '../notifications/notifications.service';
 import type { Locale, TemplateName } from '../notifications/templates';
 import { pickPrompts } from './conversation-prompts';
 import { SessionFacts, SessionFactsRepository } from './session-facts.repository';
@@ -41,19 +40,24 @@ export class SessionNotices {
     private readonly notifications: NotificationsService,
   ) {}
 
-  /**
-   * The new session told to every party, from facts the caller already holds (the booking's context):
-   * `staffLocales` saves the staff locale lookup for the recipients it names, and with `jobs` the
-   * delivery jobs join the caller's batch instead of being inserted here. Given an id, it reads the facts first.
-   */
-  async booked(
-    tx: EntityManager,
-    sessionOrId: NoticeFacts | string,
-    options: { staffLocales?: ReadonlyMap<string, Locale>; jobs?: JobBatch } = {},
-  ): Promise<void> {
+  /** The new session told to every party. Given an id, it reads the facts first. */
+  async booked(tx: EntityManager, sessionOrId: NoticeFacts | string): Promise<void> {
     const session = typeof sessionOrId === 'string' ? await this.load(tx, sessionOrId) : sessionOrId;
-    const staff = await this.staffMessages(tx, session, 'session_booked_staff', () => ({}), { locales: options.staffLocales });
-    await this.notifications.enqueueMany(tx, [this.guardianMessage(session, 'session_booked', {}), ...staff], options.jobs);
+    await this.notifications.enqueueMany(tx, await this.bookedMessages(tx, session));
+  }
+
+  /**
+   * The same messages as `booked`, not yet sent, from facts the caller already holds (the booking's
+   * context): for a booking, which sends them together with its other writes. `staffLocales` saves
+   * the staff locale lookup for the recipients it names.
+   */
+  async bookedWrites(tx: EntityManager, session: NoticeFacts, staffLocales?: ReadonlyMap<string, Locale>): Promise<OutboxWrites> {
+    return this.notifications.outboxWrites(tx, await this.bookedMessages(tx, session, staffLocales));
+  }
+
+  private async bookedMessages(tx: EntityManager, session: NoticeFacts, staffLocales?: ReadonlyMap<string, Locale>): Promise<OutgoingMessage[]> {
+    const staff = await this.staffMessages(tx, session, 'session_booked_staff', () => ({}), { locales: staffLocales });
+    return [this.guardianMessage(session, 'session_booked', {}), ...staff];
   }
 
   async rescheduled(tx: EntityManager, sessionId: string, previousStartsAt: Date): Promise<void> {

@@ -5,7 +5,8 @@ import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
 import { DomainError, ErrorCode, notFound } from '../common/errors/domain-error';
 import type { Actor } from '../common/auth/actor';
-import { JobBatch, JobQueue } from '../jobs/job-queue.service';
+import type { SqlStatement } from '../database/combined-writes';
+import { JobQueue } from '../jobs/job-queue.service';
 import type { Locale } from '../notifications/templates';
 import { SessionJobs } from '../reminders/session-jobs';
 import { NoticeFacts, SessionNotices } from '../reminders/session-notices';
@@ -130,31 +131,32 @@ export class SessionBooker {
   }
 
   /**
-   * What goes with a new session on its transaction: the audit row, the notices to every party, the
-   * reminder and no-show jobs. The notices are written from what the booking already loaded (no
-   * re-read of the row), and every job — the notices' deliveries and the timed jobs — goes into
-   * pg-boss in one statement.
+   * What goes with a new session on its transaction, not yet sent: the audit row, the notices to
+   * every party, their deliveries and the reminder and no-show jobs. The caller sends them in one
+   * round trip (runWrites), a booking together with its idempotent answer. The notices are written
+   * from what the booking already loaded (no re-read of the row).
    */
-  async created(tx: EntityManager, call: PreparedCall, session: SessionRecord, details: Record<string, unknown> = {}): Promise<void> {
-    await this.audit.record(tx, {
-      action: 'session.create',
-      objectType: 'session',
-      objectId: session.id,
-      childId: session.childId,
-      hubId: session.hubId,
-      details: {
-        guardianId: session.guardianId,
-        stationId: session.stationId,
-        kind: session.kind,
-        startsAt: session.startsAt.toISOString(),
-        endsAt: session.endsAt.toISOString(),
-        ...details,
+  async createdWrites(tx: EntityManager, call: PreparedCall, session: SessionRecord, details: Record<string, unknown> = {}): Promise<SqlStatement[]> {
+    const audit = this.audit.insertStatement([
+      {
+        action: 'session.create',
+        objectType: 'session',
+        objectId: session.id,
+        childId: session.childId,
+        hubId: session.hubId,
+        details: {
+          guardianId: session.guardianId,
+          stationId: session.stationId,
+          kind: session.kind,
+          startsAt: session.startsAt.toISOString(),
+          endsAt: session.endsAt.toISOString(),
+          ...details,
+        },
       },
-    });
-    const batch = new JobBatch();
-    await this.notices.booked(tx, noticeFacts(call.loaded, session), { staffLocales: staffLocales(call.loaded), jobs: batch });
-    batch.jobs.push(...this.jobs.jobsFor({ id: session.id, startsAt: session.startsAt }));
-    await this.queue.sendMany(tx, batch.jobs);
+    ]);
+    const notices = await this.notices.bookedWrites(tx, noticeFacts(call.loaded, session), staffLocales(call.loaded));
+    const jobs = await this.queue.insertStatement([...notices.deliveries, ...this.jobs.jobsFor({ id: session.id, startsAt: session.startsAt })]);
+    return [audit, notices.insert, jobs];
   }
 }
 

@@ -8,6 +8,7 @@ import { ChildScope } from '../children/child-scope';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/errors/domain-error';
 import { IdempotencyStore, IdempotentOutcome } from '../common/idempotency/idempotency';
+import { runWrites } from '../database/combined-writes';
 import { domainErrorFromPg, pgErrorOf } from '../database/pg-errors';
 import { Transactions } from '../database/transaction';
 import type { CreateSeriesDto, SeriesDto, SeriesOccurrenceDto } from './dto/session-series.dto';
@@ -132,7 +133,7 @@ export class SessionSeriesService {
         results.push({ ...base, status: 'conflict', problem: problemOf(session) });
         continue;
       }
-      await this.booker.created(tx, call, session, { seriesId });
+      await runWrites(tx, await this.booker.createdWrites(tx, call, session, { seriesId }));
       context = withBooked(context, { start: occurrence.start, end: occurrence.end, stationId: verdict.stationId });
       results.push({ ...base, status: 'booked', session: toSessionDto(session) });
     }

@@ -69,8 +69,8 @@ export class SessionsService {
         const verdict = this.booker.judge(call.loaded.context, start, end, input.stationId);
         if (!verdict.ok) throw verdict.error;
         const session = await this.booker.insert(tx, call, { start, end, stationId: verdict.stationId }, { seriesId: null, createdBy: actor.id });
-        await this.booker.created(tx, call, session);
-        return { statusCode: 201, body: toSessionDto(session) };
+        // The audit row, notices and jobs go with the stored answer, in one round trip.
+        return { statusCode: 201, body: toSessionDto(session), writes: await this.booker.createdWrites(tx, call, session) };
       });
       if (outcome.replayed) {
         // The stored answer is the child's data: handed out again only while the caller may still see the child, and audited as a read.

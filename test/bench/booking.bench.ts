@@ -13,6 +13,7 @@ import { booking, bookingBody, BookingWorld, createWorld, insertHistory, planWor
 import { summarizeProfile } from './support/booking/cpu-profile';
 import { closedLoop, fixedRate, fixedRateSmoothed, fmtLatency, LoadResult, RequestFeed, RequestSpec } from './support/booking/load';
 import { backendPids, cores, CpuWindow, fmtCpu, load, startCpuWindow } from './support/booking/machine';
+import { pinDatabaseApart } from './support/booking/pinning';
 import { createSiblingDatabase } from './support/databases';
 import { seedHistory } from './support/seed';
 import { buildPgbenchScript, CapturedRequest, ExplainedStatement, explainBooking, PgbenchResult, PgbenchScript, runPgbench } from './support/booking/pgbench';
@@ -28,7 +29,7 @@ import { buildPgbenchScript, CapturedRequest, ExplainedStatement, explainBooking
 // Settings (environment): BENCH_CONNECTIONS (16), BENCH_SECONDS (20), BENCH_ENTITIES (2000),
 // BENCH_ROUNDS (3), BENCH_SMALL_ROWS (2000), BENCH_HISTORY_ROWS (1000000; 0 skips the large side),
 // BENCH_LOG_LEVEL (info, the app's default), BENCH_PGBENCH_MODE (prepared; or extended, simple),
-// BENCH_CPU_PROF=1 (profiles the small side's app once).
+// BENCH_CPU_PROF=1 (profiles the small side's app once), BENCH_PIN=1 (PostgreSQL on a core of its own).
 const num = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const CONNECTIONS = num('BENCH_CONNECTIONS', 16);
 const SECONDS = num('BENCH_SECONDS', 20);
@@ -39,6 +40,8 @@ const HISTORY_ROWS = num('BENCH_HISTORY_ROWS', 1_000_000);
 const LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? 'info';
 /** prepared: each pgbench client prepares every statement once, as the app does for its hot statements. */
 const PGBENCH_MODE = (process.env.BENCH_PGBENCH_MODE ?? 'prepared') as 'simple' | 'extended' | 'prepared';
+/** PostgreSQL on core 0, the app and the load generators on the others (support/booking/pinning.ts). */
+const PIN = process.env.BENCH_PIN === '1';
 const ROUTE = '/api/v1/sessions';
 const WARM_UP_SECONDS = 5;
 
@@ -100,7 +103,8 @@ describe('booking benchmark (POST /api/v1/sessions)', () => {
       log(`booking benchmark: ${cores()} cores, load average ${load()}, server ${baseUrl.replace(/:[^:@/]*@/, ':***@').replace(/\/[^/]*$/, '')}`);
       log(
         `settings: ${CONNECTIONS} connections, ${SECONDS} s per run, ${ROUNDS} rounds, ${ENTITIES} stations/children/guardians/staff, ` +
-          `history ${SMALL_ROWS.toLocaleString('en')} / ${HISTORY_ROWS.toLocaleString('en')} sessions, LOG_LEVEL=${LOG_LEVEL}; work dir ${work}`,
+          `history ${SMALL_ROWS.toLocaleString('en')} / ${HISTORY_ROWS.toLocaleString('en')} sessions, LOG_LEVEL=${LOG_LEVEL}, ` +
+          `${PIN ? 'PostgreSQL pinned apart (BENCH_PIN=1)' : 'all processes share the cores'}; work dir ${work}`,
       );
 
       const world: BookingWorld = planWorld(ENTITIES);
@@ -123,11 +127,16 @@ describe('booking benchmark (POST /api/v1/sessions)', () => {
 
       const sibling = HISTORY_ROWS > 0 ? await createSiblingDatabase(baseUrl, 'big') : undefined;
       const sides: Side[] = [];
+      let pinned: ReturnType<typeof pinDatabaseApart> | undefined;
       try {
         const plans = [{ label: 'small', url: baseUrl, historyRows: SMALL_ROWS }];
         if (sibling) plans.push({ label: '1M', url: sibling.url, historyRows: HISTORY_ROWS });
         for (const plan of plans) sides.push(await prepareSide(plan, world, work, request));
 
+        if (PIN) {
+          pinned = pinDatabaseApart();
+          log(`\npinned (BENCH_PIN=1): ${pinned.description}`);
+        }
         const figures: CaseFigures[] = [];
         for (let round = 1; round <= ROUNDS; round++) {
           for (const side of sides) {
@@ -152,6 +161,7 @@ describe('booking benchmark (POST /api/v1/sessions)', () => {
         }
         report(figures, sides.map((s) => s.label));
       } finally {
+        pinned?.undo();
         for (const side of sides) {
           await side.app?.stop();
           await side.admin.end();
@@ -539,6 +549,8 @@ function report(figures: CaseFigures[], labels: string[]): void {
     { name: 'CPU per pgbench transaction: its PG backends (ms)', pick: pgbenchCpuMs, digits: 2, compare: 'lower' },
     { name: 'capacity on 2 free cores, app (bookings/s) = 2000 / CPU per booking', pick: (c) => 2000 / appCpuMs(c), digits: 1, compare: 'higher' },
     { name: 'CPU-normalised ratio app / pgbench', pick: (c) => pgbenchCpuMs(c) / appCpuMs(c), digits: 2 },
+    { name: 'app main thread on a core, max run (%)', pick: (c) => c.max.cpu.appThread.running * 100, digits: 0 },
+    { name: 'app main thread runnable but waiting for a core, max run (%)', pick: (c) => c.max.cpu.appThread.waiting * 100, digits: 0 },
     { name: 'other CPU during max run (cores)', pick: (c) => c.max.cpu.other, digits: 2 },
   ];
   const fmt = (x: number, digits: number) => (Number.isFinite(x) ? x.toFixed(digits) : '–');

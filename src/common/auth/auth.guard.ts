@@ -2,6 +2,7 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { DataSource } from 'typeorm';
+import { queryPrepared } from '../../database/prepared-query';
 import { DomainError } from '../errors/domain-error';
 import { requestContext } from '../http/request-context';
 import type { Actor, Role } from './actor';
@@ -54,13 +55,16 @@ export class AuthGuard implements CanActivate {
   /** One query per request: the live account (not disabled) with its current token version. */
   private async loadActor(id: string, type: 'user' | 'guardian'): Promise<{ actor: Actor; tokenVersion: number } | undefined> {
     if (type === 'guardian') {
-      const rows: { token_version: number }[] = await this.db.query(
+      const rows: { token_version: number }[] = await queryPrepared(
+        this.db,
         'SELECT token_version FROM guardians WHERE id = $1 AND disabled_at IS NULL',
         [id],
       );
       return rows.length ? { actor: { type, id, role: 'guardian', hubIds: [] }, tokenVersion: rows[0].token_version } : undefined;
     }
-    const rows: { role: Role; hub_ids: string[]; token_version: number }[] = await this.db.query(
+    // Prepared: every authenticated request runs it.
+    const rows: { role: Role; hub_ids: string[]; token_version: number }[] = await queryPrepared(
+      this.db,
       `SELECT u.role, u.token_version,
               coalesce(array_agg(uh.hub_id) FILTER (WHERE uh.hub_id IS NOT NULL), '{}') AS hub_ids
          FROM users u LEFT JOIN user_hubs uh ON uh.user_id = u.id

@@ -3,6 +3,7 @@ import { applyDecorators, createParamDecorator, ExecutionContext, Injectable } f
 import { ApiHeader } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { EntityManager } from 'typeorm';
+import { runWrites, SqlStatement } from '../../database/combined-writes';
 import { queryPrepared } from '../../database/prepared-query';
 import { Clock } from '../clock';
 import { DomainError } from '../errors/domain-error';
@@ -20,6 +21,14 @@ export interface IdempotencyScope {
   key: string;
 }
 
+/** What the work of an idempotent request answers. */
+export interface IdempotentAnswer<T> {
+  statusCode: number;
+  body: T;
+  /** Writes of the work whose results nobody reads: sent in the same round trip as the stored answer (runWrites). */
+  writes?: readonly SqlStatement[];
+}
+
 /** A response as sent: fresh (`replayed: false`) or the stored first answer to the same key and body. */
 export interface IdempotentOutcome<T> {
   statusCode: number;
@@ -34,7 +43,8 @@ export interface IdempotentOutcome<T> {
  *    the same key blocks on the primary key until the first transaction ends; then it either
  *    claims the key (the first rolled back) or finds the stored answer (it committed);
  * 2. `work` runs on the same transaction;
- * 3. its answer is stored on the claimed row and commits with the write it describes.
+ * 3. its answer is stored on the claimed row (in one statement with the writes the work handed
+ *    back, if any) and commits with the write it describes.
  * A refused request (an exception) rolls back together with its claim, so only successful
  * answers are ever stored and a retry of a refused request is judged afresh.
  * The same key with another body (sha256 over canonical JSON) is 422 IDEMPOTENCY_KEY_REUSED.
@@ -47,7 +57,7 @@ export class IdempotencyStore {
     tx: EntityManager,
     scope: IdempotencyScope,
     request: unknown,
-    work: () => Promise<{ statusCode: number; body: T }>,
+    work: () => Promise<IdempotentAnswer<T>>,
   ): Promise<IdempotentOutcome<T>> {
     const requestHash = hashRequest(request);
     // Both statements of every idempotent write are named prepared statements (parsed and planned once per connection).
@@ -60,15 +70,15 @@ export class IdempotencyStore {
     );
     if (claimed.length === 0) return this.replay<T>(tx, scope, requestHash);
 
-    const answer = await work();
-    await queryPrepared(tx, `UPDATE idempotency_keys SET status_code = $4, response = $5 WHERE actor_id = $1 AND route = $2 AND key = $3`, [
-      scope.actorId,
-      scope.route,
-      scope.key,
-      answer.statusCode,
-      JSON.stringify(answer.body),
+    const { statusCode, body, writes = [] } = await work();
+    await runWrites(tx, [
+      ...writes,
+      {
+        text: `UPDATE idempotency_keys SET status_code = $4, response = $5 WHERE actor_id = $1 AND route = $2 AND key = $3`,
+        values: [scope.actorId, scope.route, scope.key, statusCode, JSON.stringify(body)],
+      },
     ]);
-    return { ...answer, replayed: false };
+    return { statusCode, body, replayed: false };
   }
 
   private async replay<T>(tx: EntityManager, scope: IdempotencyScope, requestHash: string): Promise<IdempotentOutcome<T>> {

@@ -25,6 +25,20 @@ function processTicks(pid: number): number {
   }
 }
 
+/**
+ * The main thread's scheduler counters (/proc/<pid>/schedstat: ns on a core, ns runnable but
+ * waiting for one). Node runs JavaScript on that one thread, so "waiting" is time the app could
+ * have worked but the cores were taken (by PostgreSQL's backends, the load generator …).
+ */
+function schedstat(pid: number): { runNs: number; waitNs: number } {
+  try {
+    const [run, wait] = readFileSync(`/proc/${pid}/schedstat`, 'utf8').trim().split(/\s+/).map(Number);
+    return { runNs: run, waitNs: wait };
+  } catch {
+    return { runNs: 0, waitNs: 0 };
+  }
+}
+
 /** CPU ticks of every process on the machine, with a short name. */
 function allProcesses(): Map<number, { ticks: number; name: string }> {
   const out = new Map<number, { ticks: number; name: string }>();
@@ -68,6 +82,8 @@ export interface CpuWindow {
   /** Cores' worth of CPU used over the window (1.0 = one core fully busy). */
   machine: number;
   app: number;
+  /** Share of the window the app's main thread was on a core, and runnable but waiting for one (0–1 each). */
+  appThread: { running: number; waiting: number };
   appBackends: number;
   jobBackends: number;
   pgbenchBackends: number;
@@ -91,6 +107,7 @@ export function startCpuWindow(pids: { app?: number; listBackends: () => Promise
   const t0 = process.hrtime.bigint();
   const m0 = machineTicks();
   const a0 = pids.app ? processTicks(pids.app) : 0;
+  const s0 = pids.app ? schedstat(pids.app) : { runNs: 0, waitNs: 0 };
   const r0 = process.cpuUsage();
   const loadBefore = load();
   const before = allProcesses();
@@ -121,6 +138,8 @@ export function startCpuWindow(pids: { app?: number; listBackends: () => Promise
     const total = (map: Map<number, { first: number; last: number }>) => [...map.values()].reduce((acc, e) => acc + (e.last - e.first), 0);
     const machine = perSecond(m1.busy - m0.busy);
     const app = pids.app ? perSecond(processTicks(pids.app) - a0) : 0;
+    const s1 = pids.app ? schedstat(pids.app) : s0;
+    const appThread = { running: (s1.runNs - s0.runNs) / 1e9 / seconds, waiting: (s1.waitNs - s0.waitNs) / 1e9 / seconds };
     const appBackends = perSecond(total(seen.app));
     const jobBackends = perSecond(total(seen.jobs));
     const pgbenchBackends = perSecond(total(seen.pgbench));
@@ -138,6 +157,7 @@ export function startCpuWindow(pids: { app?: number; listBackends: () => Promise
       seconds,
       machine,
       app,
+      appThread,
       appBackends,
       jobBackends,
       pgbenchBackends,
@@ -157,4 +177,7 @@ export const fmtCpu = (w: CpuWindow) =>
   (w.pgbenchBackends > 0 ? `pgbench's PG backends ${w.pgbenchBackends.toFixed(2)} + ` : '') +
   `PG background ${w.pgBackground.toFixed(2)} + load generator ${w.runner.toFixed(2)} + other ${w.other.toFixed(2)}; ` +
   `load average ${w.loadBefore} → ${w.loadAfter}` +
+  (w.app > 0.05 ? `\n    app main thread: on a core ${pct(w.appThread.running)}, runnable but waiting for a core ${pct(w.appThread.waiting)}` : '') +
   (w.others.length ? `\n    busiest others: ${w.others.map((o) => `${o.cores.toFixed(2)} ${o.name}`).join('; ')}` : '');
+
+const pct = (x: number) => `${(x * 100).toFixed(0)} %`;
