@@ -21,6 +21,16 @@ describe('combineWrites', () => {
     expect(combined.values).toEqual(['a1', 'a2', 'b1', 'b2', 'c1', 2, 3, 4, 5, 6, 7, 8, 9, 'c10']);
   });
 
+  it.each([
+    ["INSERT INTO a VALUES ('costs $1')", /a \$ inside a string literal/],
+    ['INSERT INTO a VALUES ($$x$$)', /dollar quoting/],
+    ['INSERT INTO a VALUES ($1) -- note', /a comment/],
+    ['INSERT INTO a VALUES ($1) /* note */', /a comment/],
+    ['INSERT INTO a VALUES ($1);', /a ;/],
+  ])('refuses text it cannot renumber or wrap safely: %s', (text, message) => {
+    expect(() => combineWrites([{ text: 'INSERT INTO b VALUES ($1)', values: [1] }, { text, values: [1] }])).toThrow(message);
+  });
+
   it('refuses a parameter that has no value', () => {
     expect(() => combineWrites([{ text: 'INSERT INTO a VALUES ($1)', values: [1] }, { text: 'INSERT INTO b VALUES ($2)', values: [1] }])).toThrow(
       /\$2 has no value in statement 1/,

@@ -22,6 +22,7 @@ export function combineWrites(statements: readonly SqlStatement[]): SqlStatement
   if (statements.length === 1) return statements[0];
   const values: unknown[] = [];
   const parts = statements.map((statement, index) => {
+    assertPlain(statement.text, index);
     const offset = values.length;
     values.push(...statement.values);
     const text = statement.text.replace(/\$(\d+)/g, (_, n: string) => {
@@ -35,12 +36,29 @@ export function combineWrites(statements: readonly SqlStatement[]): SqlStatement
 }
 
 /**
+ * The renumbering below reads `$n` as a parameter wherever it appears, and the statement is wrapped
+ * in parentheses: text where either goes wrong — a `$` inside a string literal, dollar quoting,
+ * comments, a `;` — is refused rather than rewritten wrongly.
+ */
+function assertPlain(text: string, index: number): void {
+  const refuse = (what: string) => {
+    throw new Error(`combineWrites: statement ${index} contains ${what}; pass such a statement on its own`);
+  };
+  if (/'[^']*\$[^']*'/.test(text)) refuse('a $ inside a string literal');
+  if (text.includes('$$')) refuse('dollar quoting');
+  if (text.includes('--') || text.includes('/*')) refuse('a comment');
+  if (text.includes(';')) refuse('a ;');
+}
+
+/**
  * Sends `statements` on the transaction in one round trip, as a named prepared statement (so
  * callers must combine statements of fixed texts: every distinct combination is one more
  * prepared statement per connection).
  */
 export async function runWrites(tx: EntityManager, statements: readonly SqlStatement[]): Promise<void> {
   if (statements.length === 0) return;
+  // These writes belong to the caller's change: sent outside a transaction they would commit on their own.
+  if (!tx.queryRunner?.isTransactionActive) throw new Error('runWrites needs the EntityManager of an open transaction');
   const { text, values } = combineWrites(statements);
   await queryPrepared(tx, text, values);
 }

@@ -171,7 +171,8 @@ export class JobQueue implements OnModuleInit, OnModuleDestroy {
       },
     };
     await this.boss.insert(jobs.map(toJobInsert), { db: recorder });
-    // pg-boss 10 inserts with exactly one statement; anything else means an upgrade changed `insert`.
+    // pg-boss 10.4.2 (pinned exactly, as guardBatchSettlement also relies on its internals) inserts with exactly one
+    // statement and reads nothing back; anything else means an upgrade changed `insert`.
     if (captured.length !== 1) throw new Error(`JobQueue.insertStatement: pg-boss issued ${captured.length} statements for one insert`);
     return captured[0];
   }

@@ -3,6 +3,7 @@ import { AuditService } from '../../src/audit/audit.service';
 import type { AppConfig } from '../../src/config/app-config';
 import { APP_CONFIG } from '../../src/config/config.module';
 import { runWrites } from '../../src/database/combined-writes';
+import { domainErrorFromPg } from '../../src/database/pg-errors';
 import { Transactions } from '../../src/database/transaction';
 import { JobQueue } from '../../src/jobs/job-queue.service';
 import { NotificationsService } from '../../src/notifications/notifications.service';
@@ -17,6 +18,11 @@ describe('combined writes (data-modifying CTEs) on a real PostgreSQL', () => {
     t = await startTestApp({ env: { JOBS_SCHEMA: `kb_jobs_test_${randomBytes(4).toString('hex')}` } });
   });
   afterAll(() => t.close());
+
+  it('refuses to run outside a transaction (the writes belong to the caller\'s change)', async () => {
+    const audit = t.app.get(AuditService).insertStatement([{ action: 'test.combined', objectType: 'test' }]);
+    await expect(runWrites(t.db.manager, [audit, audit])).rejects.toThrow(/open transaction/);
+  });
 
   /** An audit row, one outbox message with its delivery job, and a timed job: what a booking sends with its answer. */
   async function bookingLikeWrites(tx: Parameters<typeof runWrites>[0], marker: string, phone: string) {
@@ -70,7 +76,7 @@ describe('combined writes (data-modifying CTEs) on a real PostgreSQL', () => {
     expect(await written(marker, ids!.notificationId, ids!.sessionId)).toEqual({ audit: 1, notifications: 1, deliveries: 1, timed: 1 });
   });
 
-  it('a failing part fails the statement with its PostgreSQL error (mapped as any other) and the transaction keeps nothing', async () => {
+  it('a failing part fails the statement with its PostgreSQL error, mapped to a problem as any other, and the transaction keeps nothing', async () => {
     const marker = randomUUID();
     let ids: { notificationId: string; sessionId: string } | undefined;
     const failing = t.app.get(Transactions).run(async (tx) => {
@@ -80,7 +86,12 @@ describe('combined writes (data-modifying CTEs) on a real PostgreSQL', () => {
       const [audit, outbox, jobs] = writes.statements;
       await runWrites(tx, [audit, outbox, jobs, outbox]);
     });
-    await expect(failing).rejects.toMatchObject({ code: '23505' });
+    const error = await failing.then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    expect(error).toMatchObject({ code: '23505' });
+    expect(domainErrorFromPg(error)).toMatchObject({ code: 'CONFLICT' });
     expect(await written(marker, ids!.notificationId, ids!.sessionId)).toEqual({ audit: 0, notifications: 0, deliveries: 0, timed: 0 });
   });
 });
