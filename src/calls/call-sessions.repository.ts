@@ -208,6 +208,20 @@ export class CallSessionsRepository {
   }
 
   /** The call is over: nobody is connected any more (their sockets are being closed). */
+  /**
+   * Locks the pair's sessions whose call is running or about to (checked in), in start order. A row
+   * locked by a transaction still changing it (e.g. an admission starting the call) is waited for and
+   * judged on its committed status.
+   */
+  async lockCurrentOfPair(tx: Queryable, childId: string, guardianId: string): Promise<string[]> {
+    const rows: { id: string }[] = await tx.query(
+      `SELECT id FROM sessions WHERE child_id = $1 AND guardian_id = $2 AND status IN ('checked_in', 'in_call')
+        ORDER BY starts_at, id FOR UPDATE`,
+      [childId, guardianId],
+    );
+    return rows.map((row) => row.id);
+  }
+
   async disconnectAll(tx: Queryable, sessionId: string, now: Date): Promise<void> {
     await tx.query(`UPDATE call_participants SET connected = false, socket_id = NULL, last_seen_at = $2 WHERE session_id = $1 AND connected`, [
       sessionId,

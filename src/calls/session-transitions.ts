@@ -21,7 +21,7 @@ export interface TransitionBy {
   role: ActorRole;
   accountId: string | null;
   actor?: Actor;
-  endReason?: 'ended_by_supervisor' | 'ended_by_counselor' | 'scheduled_end';
+  endReason?: 'ended_by_supervisor' | 'ended_by_counselor' | 'scheduled_end' | 'link_revoked';
 }
 
 const CALL_END_RETRIES = { retryLimit: 5, retryDelay: 30, retryBackoff: true };

@@ -43,7 +43,12 @@ export class LinksController {
   @Post(':guardianId/revoke')
   @HttpCode(200)
   @Roles('admin', 'hub_staff')
-  @ApiOperation({ summary: 'Revoke a pending or approved link' })
+  @ApiOperation({
+    summary: 'Revoke a pending or approved link',
+    description:
+      "The pair's sessions that have not taken place are cancelled (reason \"the parent's link was revoked\", every party told); " +
+      'a call of the pair already running ends at once (`endReason: link_revoked`; the call room hears `ended` and is closed).',
+  })
   @ApiOkResponse({ type: LinkDto })
   @ApiProblems(400, 403, 404, 409, 413, 415)
   revoke(

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
+import { RevokedLinkCalls } from '../calls/revoked-link-calls';
 import type { Actor } from '../common/auth/actor';
 import { Clock } from '../common/clock';
 import { DomainError, notFound } from '../common/errors/domain-error';
@@ -30,6 +31,7 @@ export class LinksService {
     private readonly links: LinksRepository,
     private readonly sessions: SessionsService,
     private readonly changes: SessionChanges,
+    private readonly calls: RevokedLinkCalls,
   ) {}
 
   create(actor: Actor, childId: string, input: CreateLinkDto): Promise<LinkDto> {
@@ -91,7 +93,8 @@ export class LinksService {
   /**
    * The reason is free text about a family: it goes on the link, and the audit log only says
    * whether one was given. The pair's sessions that have not started (booked or checked in) are
-   * cancelled in the same transaction, every party told; the hub view hears of it after commit.
+   * cancelled in the same transaction, every party told, and a call already running ends at once
+   * (`link_revoked`); the hub view and the call room hear of it after commit.
    */
   async revoke(actor: Actor, childId: string, guardianId: string, input: RevokeLinkDto): Promise<LinkDto> {
     const { link, cancelled } = await this.transition(actor, childId, guardianId, 'revoke', input.reason ?? null);
@@ -126,10 +129,13 @@ export class LinksService {
         hubId: child.hubId,
         details: { guardianId, from: link.status, ...(action === 'revoke' && { reasonGiven: reason !== null }) },
       });
-      const cancelled =
-        action === 'revoke'
-          ? await this.sessions.cancelFuture(tx, { childId: child.id, guardianId, statuses: ['booked', 'checked_in'] }, LINK_REVOKED_REASON, { via: 'link_revoked' })
-          : [];
+      const cancelled: string[] = [];
+      if (action === 'revoke') {
+        const pair = { childId: child.id, guardianId };
+        cancelled.push(...(await this.sessions.cancelFuture(tx, { ...pair, statuses: ['booked', 'checked_in'] }, LINK_REVOKED_REASON, { via: 'link_revoked' })));
+        // The call of the moment: a running one ends now, a checked-in one that has not started is cancelled.
+        cancelled.push(...(await this.calls.close(tx, pair, LINK_REVOKED_REASON)));
+      }
       return { link: await this.links.findById(tx, link.id), cancelled };
     });
   }

@@ -62,7 +62,9 @@ export class SessionChanges {
 function endReasonOf(session: LiveSession): CallEndReason {
   switch (session.status) {
     case 'completed':
-      return session.endReason === 'ended_by_counselor' || session.endReason === 'scheduled_end' ? session.endReason : 'ended_by_supervisor';
+      return session.endReason === 'ended_by_counselor' || session.endReason === 'scheduled_end' || session.endReason === 'link_revoked'
+        ? session.endReason
+        : 'ended_by_supervisor';
     case 'declined':
       return 'declined';
     default:

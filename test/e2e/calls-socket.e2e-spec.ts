@@ -175,13 +175,14 @@ describe('/calls namespace: handshake, waiting room, admission, signaling, prese
       expect(b.guardian.count('signal')).toBe(1);
     });
 
-    it('after the child–guardian link is revoked: no admission, and a token handed out before cannot connect (409 LINK_NOT_APPROVED)', async () => {
+    it('a link no longer approved: no admission, and a token handed out before cannot connect (409 LINK_NOT_APPROVED)', async () => {
       const w = await world();
       await checkInWithYes(w);
       const supervisor = await join(w.session.id, w.staff);
       const guardian = await join(w.session.id, w.guardian);
       const spareToken = await joinToken(w.session.id, w.guardian);
-      await t.http().post(`/api/v1/children/${w.child.id}/guardians/${w.guardian.id}/revoke`).set(...bearer(w.staff.token)).send({}).expect(200);
+      // The link alone, as a revocation racing this call would leave it (POST …/revoke also closes the session: see 'the end').
+      await t.db.query(`UPDATE child_guardian_links SET status = 'revoked' WHERE child_id = $1 AND guardian_id = $2`, [w.child.id, w.guardian.id]);
       expect(await supervisor.ask('admit', { participantId: w.guardian.id })).toMatchObject({ ok: false, problem: { code: 'LINK_NOT_APPROVED', event: 'admit' } });
       expect(await refusal(t, '/calls', { token: spareToken })).toMatchObject({ code: 'LINK_NOT_APPROVED' });
       expect(guardian.count('admitted')).toBe(0);
@@ -343,6 +344,35 @@ describe('/calls namespace: handshake, waiting room, admission, signaling, prese
       await t.http().post(`/api/v1/sessions/${w.session.id}/cancel`).set(...bearer(w.staff.token)).send({ reason: 'The child is ill today' }).expect(200);
       expect(await waiting.next('ended')).toMatchObject({ reason: 'cancelled', session: { status: 'cancelled' } });
       await waiting.closed();
+    });
+
+    it('revoking the link ends a running call at once: ended (link_revoked) for everyone, the room closed, no way back', async () => {
+      const { w, supervisor, guardian } = await inCall();
+      const token = await joinToken(w.session.id, w.guardian);
+      clock.set(w.startsAt.plus({ minutes: 5 }));
+      const closed = [supervisor.closed(), guardian.closed()];
+      await t.http().post(`/api/v1/children/${w.child.id}/guardians/${w.guardian.id}/revoke`).set(...bearer(w.staff.token)).send({}).expect(200);
+      for (const socket of [supervisor, guardian]) {
+        expect(await socket.next('ended')).toMatchObject({ reason: 'link_revoked', session: { status: 'completed' } });
+      }
+      await Promise.all(closed);
+      expect(await row(w.session.id)).toMatchObject({ status: 'completed', end_reason: 'link_revoked', call_ended_at: clock.now().toJSDate() });
+      const participants = await t.db.query(`SELECT connected FROM call_participants WHERE session_id = $1`, [w.session.id]);
+      expect(participants).toEqual([{ connected: false }, { connected: false }]);
+      expect((await refusal(t, '/calls', { token })).code).toBe('CALL_NOT_JOINABLE');
+      const [audit] = await t.db.query(`SELECT details FROM audit_log WHERE action = 'session.end_call' AND object_id = $1`, [w.session.id]);
+      expect(audit.details).toMatchObject({ from: 'in_call', to: 'completed', endReason: 'link_revoked', by: 'system' });
+    });
+
+    it('revoking the link cancels a checked-in session whose call has not started, with the guardian waiting', async () => {
+      const w = await world();
+      await checkInWithYes(w);
+      clock.set(w.startsAt.plus({ minutes: 2 }));
+      const waiting = await join(w.session.id, w.guardian);
+      await t.http().post(`/api/v1/children/${w.child.id}/guardians/${w.guardian.id}/revoke`).set(...bearer(w.staff.token)).send({}).expect(200);
+      expect(await waiting.next('ended')).toMatchObject({ reason: 'cancelled', session: { status: 'cancelled' } });
+      await waiting.closed();
+      expect(await row(w.session.id)).toMatchObject({ status: 'cancelled', cancel_reason: "the parent's link was revoked" });
     });
 
     it('a decline closes the room; the guardian reads not_today whatever the child said', async () => {

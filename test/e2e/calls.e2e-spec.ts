@@ -239,10 +239,19 @@ describe('calls over REST: check-in, assent, join tokens, end, the scheduled end
     const revoke = (w: { child: { id: string }; guardian: { id: string }; staff: { token: string } }) =>
       t.http().post(`/api/v1/children/${w.child.id}/guardians/${w.guardian.id}/revoke`).set(...bearer(w.staff.token)).send({}).expect(200);
 
-    it('gets no join token, for the guardian or the staff (409 LINK_NOT_APPROVED), and no assent is taken', async () => {
+    it('revoking cancels the checked-in session of the pair whose call has not started: no join token, no assent', async () => {
       const w = await world();
       await post(`${w.session.id}/check-in`, w.staff.token).expect(200);
       await revoke(w);
+      expect(await row(w.session.id)).toMatchObject({ status: 'cancelled', cancel_reason: "the parent's link was revoked" });
+      expect((await post(`${w.session.id}/join-token`, w.guardian.token).expect(409)).body.code).toBe('CALL_NOT_JOINABLE');
+    });
+
+    it('a link no longer approved gets no join token, for the guardian or the staff (409 LINK_NOT_APPROVED), and no assent is taken', async () => {
+      const w = await world();
+      await post(`${w.session.id}/check-in`, w.staff.token).expect(200);
+      // The link alone, as a revocation racing this session would leave it (POST …/revoke also cancels the session).
+      await t.db.query(`UPDATE child_guardian_links SET status = 'revoked' WHERE child_id = $1 AND guardian_id = $2`, [w.child.id, w.guardian.id]);
       for (const account of [w.guardian, w.staff]) {
         expect((await post(`${w.session.id}/join-token`, account.token).expect(409)).body).toMatchObject({ code: 'LINK_NOT_APPROVED', linkStatus: 'revoked' });
       }

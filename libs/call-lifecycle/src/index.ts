@@ -4,6 +4,7 @@
 export {
   type ActorRole,
   type AssentResponse,
+  type EarlyEndReason,
   type LifecycleContext,
   type LifecycleSettings,
   type SessionEvent,
@@ -15,6 +16,7 @@ export {
   ACTOR_ROLES,
   ASSENT_RESPONSES,
   DEFAULT_LIFECYCLE_SETTINGS,
+  EARLY_END_REASONS,
   SESSION_EVENT_TYPES,
   SESSION_STATUSES,
 } from './types';

@@ -7,7 +7,8 @@ import type { ActorRole, SessionEventType, SessionKind } from './types';
  *
  * - The child's side of the call is run by hub staff: check-in, assent, start.
  * - Ending: the supervisor; the mediating counselor of a mediated call; the system at the
- *   scheduled end. A guardian leaves (and may rejoin), but never ends the call.
+ *   scheduled end, or at once when the child–guardian link is revoked. A guardian leaves (and
+ *   may rejoin), but never ends the call.
  * - Cancelling: staff, admins (e.g. a station out of service), counselors (pacing a child
  *   in distress), the system. Guardians ask to reschedule instead.
  * - No-shows: the jobs, and staff when a job is late.

@@ -19,8 +19,11 @@ describe('transition guards', () => {
     { name: 'start at the scheduled end', status: 'checked_in', event: { type: 'start_call' }, context: ctx('hub_staff', ready, END), code: 'OUTSIDE_CALL_WINDOW' },
     { name: 'start without the guardian', status: 'checked_in', event: { type: 'start_call' }, context: ctx('hub_staff', { assent: 'yes' }), code: 'GUARDIAN_NOT_JOINED' },
     { name: 'mediated start without the counselor', status: 'checked_in', event: { type: 'start_call' }, context: ctx('hub_staff', { ...ready, kind: 'mediated' }), code: 'COUNSELOR_NOT_JOINED' },
-    // End: the system only at the scheduled end.
+    // End: the system only at the scheduled end, unless the link was revoked.
     { name: 'system end 1 ms before the scheduled end', status: 'in_call', event: { type: 'end_call' }, context: ctx('system', ready, END - 1), code: 'NOT_YET_DUE' },
+    { name: 'an early end for a link revoked when no call runs', status: 'checked_in', event: { type: 'end_call', reason: 'link_revoked' }, context: ctx('system', ready, START + MIN), code: 'INVALID_TRANSITION' },
+    { name: 'an early end with an unknown reason', status: 'in_call', event: { type: 'end_call', reason: 'bored' } as unknown as SessionEvent, context: ctx('system', ready, START + MIN), code: 'INVALID_EVENT' },
+    { name: 'a guardian ending the call, even for a revoked link', status: 'in_call', event: { type: 'end_call', reason: 'link_revoked' }, context: ctx('guardian', ready, START + MIN), code: 'NOT_ALLOWED_FOR_ROLE' },
     // Cancel needs a reason.
     { name: 'cancel with a blank reason', status: 'booked', event: { type: 'cancel', reason: '  ' }, context: ctx('hub_staff'), code: 'REASON_REQUIRED' },
     // No-shows.
@@ -52,6 +55,7 @@ describe('transition guards', () => {
     { name: 'the mediating counselor ending a call early', status: 'in_call', event: { type: 'end_call' }, context: ctx('counselor', { ...ready, kind: 'mediated' }, START + MIN), next: 'completed' },
     { name: 'the system ending a call at the scheduled end', status: 'in_call', event: { type: 'end_call' }, context: ctx('system', ready, END), next: 'completed' },
     { name: 'the system ending a call it missed', status: 'in_call', event: { type: 'end_call' }, context: ctx('system', ready, END + 60 * MIN), next: 'completed' },
+    { name: 'the system ending a call at once when the link is revoked', status: 'in_call', event: { type: 'end_call', reason: 'link_revoked' }, context: ctx('system', ready, START + MIN), next: 'completed' },
     { name: 'a guardian no-show from a checked-in session', status: 'checked_in', event: { type: 'mark_no_show_guardian' }, context: ctx('system', { assent: 'yes' }, START + 10 * MIN), next: 'no_show_guardian' },
     { name: 'a check-in window widened by settings', status: 'booked', event: { type: 'check_in' }, context: { ...ctx('hub_staff', {}, START - 45 * MIN), settings: { checkInOpensBeforeMinutes: 60 } }, next: 'checked_in' },
     { name: 'not today after a late check-in, past the start', status: 'checked_in', event: { type: 'record_assent', response: 'not_today' }, context: ctx('hub_staff', {}, START + 15 * MIN), next: 'declined' },

@@ -9,6 +9,7 @@ import {
   type ActorRole,
   type LifecycleContext,
   type LifecycleSettings,
+  EARLY_END_REASONS,
   SESSION_EVENT_TYPES,
   type SessionEvent,
   type SessionEventType,
@@ -110,7 +111,7 @@ function guard(status: SessionStatus, event: SessionEvent, ctx: TransitionContex
       }
       return null;
     case 'end_call':
-      if (role === 'system' && now < session.endsAt) {
+      if (role === 'system' && now < session.endsAt && event.reason === undefined) {
         return refuse('NOT_YET_DUE', status, `the system ends a call at its scheduled end (${iso(session.endsAt)})`);
       }
       return null;
@@ -179,6 +180,9 @@ function validateEvent(event: SessionEvent): { code: 'INVALID_EVENT'; detail: st
     }
   }
   if (e.type === 'cancel' && typeof e.reason !== 'string') return { code: 'INVALID_EVENT', detail: 'a cancellation reason must be a string' };
+  if (e.type === 'end_call' && e.reason !== undefined && !(EARLY_END_REASONS as readonly unknown[]).includes(e.reason)) {
+    return { code: 'INVALID_EVENT', detail: `an early end's reason must be one of ${EARLY_END_REASONS.join(', ')}` };
+  }
   return null;
 }
 

@@ -31,12 +31,20 @@ export const SESSION_EVENT_TYPES = [
 ] as const;
 export type SessionEventType = (typeof SESSION_EVENT_TYPES)[number];
 
+/** Why the system may end a call before its scheduled end. */
+export const EARLY_END_REASONS = ['link_revoked'] as const;
+export type EarlyEndReason = (typeof EARLY_END_REASONS)[number];
+
 export type SessionEvent =
   | { readonly type: 'check_in' }
   /** `reason`: what the child picked from the kiosk's short list, if anything. */
   | { readonly type: 'record_assent'; readonly response: AssentResponse; readonly reason?: string | null }
   | { readonly type: 'start_call' }
-  | { readonly type: 'end_call' }
+  /**
+   * `link_revoked`: the child–guardian link was revoked while the call ran; the system ends it at
+   * once (otherwise the system ends a call only at its scheduled end).
+   */
+  | { readonly type: 'end_call'; readonly reason?: EarlyEndReason }
   /** Every cancellation carries a reason; it is shown to every party. */
   | { readonly type: 'cancel'; readonly reason: string }
   | { readonly type: 'mark_no_show_guardian' }

@@ -68,7 +68,7 @@ export interface SignalPayload {
   candidate?: IceCandidate;
 }
 
-export type CallEndReason = 'ended_by_supervisor' | 'ended_by_counselor' | 'scheduled_end' | 'declined' | 'cancelled';
+export type CallEndReason = 'ended_by_supervisor' | 'ended_by_counselor' | 'scheduled_end' | 'link_revoked' | 'declined' | 'cancelled';
 
 export interface CallsClientToServer {
   /** Supervisor only: let a waiting participant into the call. */
@@ -97,7 +97,8 @@ export interface CallsServerToClient {
   status: (payload: { session: CallSessionView }) => void;
   /**
    * The session is over and the server then closes the socket: `ended_by_supervisor`,
-   * `ended_by_counselor` or `scheduled_end` after a call; `declined` when the child's answer was
+   * `ended_by_counselor`, `scheduled_end` or `link_revoked` (the child–guardian link was revoked
+   * during the call) after a call; `declined` when the child's answer was
    * not yes (the guardian's view shows `assent: 'not_today'` for both not_today and no);
    * `cancelled` for a cancellation or a no-show.
    */

@@ -23,7 +23,7 @@ export class AssentDto {
 }
 
 const CALL_ROLES = ['guardian', 'supervisor', 'counselor'] as const;
-const END_REASONS = ['ended_by_supervisor', 'ended_by_counselor', 'scheduled_end'] as const;
+const END_REASONS = ['ended_by_supervisor', 'ended_by_counselor', 'scheduled_end', 'link_revoked'] as const;
 
 /** A session with what its call recorded. */
 export class CallSessionDto {
