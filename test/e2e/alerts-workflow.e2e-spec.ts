@@ -1,21 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { DateTime } from 'luxon';
-import type { Response } from 'supertest';
 import { AlertEscalations } from '../../src/alerts/alert-escalations';
 import { FixedClock } from '../../src/common/clock';
 import type { ChildRow, GuardianRow, HubRow, UserRow } from '../factories';
 import { connectCounselor, ConnectedCounselor } from '../support/counselor-socket';
 import { bearer, startTestApp, TestApp } from '../support/test-app';
+import { expectProblem } from '../support/problems';
 
 const SAD = { feelingNow: 2, callFeeling: 1, thermometer: 6, wantsToTalk: false };
 const CALM = { feelingNow: 4, callFeeling: 4, thermometer: 1, wantsToTalk: false };
 const HELP = { ...CALM, wantsToTalk: true };
 const ALL_WEEK = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '00:00', end: '24:00' }));
 
-function expectProblem(response: Response, status: number, code: string, field?: string): void {
-  expect({ status: response.status, code: response.body.code }).toEqual({ status, code });
-  if (field) expect(response.body.errors.map((e: { field: string }) => e.field)).toContain(field);
-}
 
 describe('alerts: REST workflow, escalation, timeline, call plan, restart', () => {
   const now = DateTime.utc().startOf('minute');

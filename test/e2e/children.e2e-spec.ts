@@ -1,21 +1,14 @@
 import { DateTime } from 'luxon';
-import type { Response } from 'supertest';
 import { FixedClock } from '../../src/common/clock';
 import type { ChildRow, GuardianRow, HubRow, UserRow } from '../factories';
 import { bearer, startTestApp, TestApp } from '../support/test-app';
+import { expectProblem } from '../support/problems';
 
 // 01:30 on 15 March 2026 in Shanghai, still 14 March in Los Angeles: "today" depends on the hub's zone.
 const NOW = DateTime.fromISO('2026-03-14T17:30:00Z');
 const TODAY_SHANGHAI = '2026-03-15';
 
-const PROBLEM = /application\/problem\+json/;
 
-function expectProblem(response: Response, status: number, code: string, field?: string): void {
-  expect(response.status).toBe(status);
-  expect(response.headers['content-type']).toMatch(PROBLEM);
-  expect(response.body.code).toBe(code);
-  if (field) expect(response.body.errors.map((error: { field: string }) => error.field)).toContain(field);
-}
 
 describe('children', () => {
   let t: TestApp;

@@ -2,20 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { Response } from 'supertest';
 import { GuardianRow, HubRow, minutes, UserRow } from '../factories';
 import { bearer, startTestApp, TestApp } from '../support/test-app';
+import { expectProblem } from '../support/problems';
 
 const unique = () => randomUUID().slice(0, 8);
 const HUB_KEYS = ['bufferMinutes', 'createdAt', 'horizonDays', 'id', 'minimumNoticeMinutes', 'name', 'timeZone', 'updatedAt'];
 const STATION_KEYS = ['createdAt', 'hubId', 'id', 'inService', 'name', 'outOfServiceReason'];
 const HUGE = 'x'.repeat(1_000_000);
 
-function expectProblem(response: Response, status: number, code: string, field?: string): void {
-  expect({ status: response.status, code: response.body.code }).toEqual({ status, code });
-  expect(response.headers['content-type']).toMatch(/application\/problem\+json/);
-  if (field !== undefined) {
-    const fields = (response.body.errors as { field: string }[]).map((error) => error.field);
-    expect(fields.some((name) => name === field || name.startsWith(`${field}.`))).toBe(true);
-  }
-}
 
 describe('hubs, stations and opening hours', () => {
   let t: TestApp;
@@ -495,7 +488,7 @@ describe('hubs, stations and opening hours', () => {
       ['missing rules', {}, 'rules'],
       ['rules not an array', { rules: { weekday: 1 } }, 'rules'],
       ['rules null', { rules: null }, 'rules'],
-      ['a rule that is not an object', { rules: [valid, 5] }, 'rules'],
+      ['a rule that is not an object', { rules: [valid, 5] }, 'rules.1'],
       ['hour 25', { rules: [{ weekday: 1, start: '25:00', end: '26:00' }] }, 'rules.0.start'],
       ['single-digit hour', { rules: [{ weekday: 1, start: '9:00', end: '17:00' }] }, 'rules.0.start'],
       ['minute 60', { rules: [{ weekday: 1, start: '09:60', end: '17:00' }] }, 'rules.0.start'],

@@ -1,13 +1,7 @@
-import type { Response } from 'supertest';
 import type { ChildRow, GuardianRow, HubRow, UserRow } from '../factories';
 import { bearer, startTestApp, TestApp } from '../support/test-app';
+import { expectProblem } from '../support/problems';
 
-function expectProblem(response: Response, status: number, code: string, field?: string): void {
-  expect(response.status).toBe(status);
-  expect(response.headers['content-type']).toMatch(/application\/problem\+json/);
-  expect(response.body.code).toBe(code);
-  if (field) expect(response.body.errors.map((error: { field: string }) => error.field)).toContain(field);
-}
 
 const MISSING = '00000000-0000-4000-8000-000000000000';
 

@@ -4,19 +4,13 @@ import { verifyPassword } from '../../src/auth/password';
 import { TokenService } from '../../src/common/auth/token.service';
 import { GuardianRow, HubRow, TEST_PASSWORD, UserRow } from '../factories';
 import { bearer, startTestApp, TestApp } from '../support/test-app';
+import { expectProblem } from '../support/problems';
 
 const unique = () => randomUUID().slice(0, 8);
 const USER_KEYS = ['createdAt', 'disabled', 'displayName', 'email', 'hubIds', 'id', 'locale', 'role'];
 const PASSWORD = 'a long enough passphrase';
 const HUGE = 'x'.repeat(1_000_000);
 
-function expectProblem(response: Response, status: number, code: string, field?: string): void {
-  expect({ status: response.status, code: response.body.code }).toEqual({ status, code });
-  if (field !== undefined) {
-    const fields = (response.body.errors as { field: string }[]).map((error) => error.field);
-    expect(fields.some((name) => name === field || name.startsWith(`${field}.`))).toBe(true);
-  }
-}
 
 describe('users', () => {
   let t: TestApp;

@@ -1,21 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { DateTime } from 'luxon';
-import type { Response } from 'supertest';
 import { AlertEvaluations } from '../../src/alerts/alert-evaluations';
 import { FixedClock } from '../../src/common/clock';
 import { Transactions } from '../../src/database/transaction';
 import type { ChildRow, GuardianRow, HubRow, UserRow } from '../factories';
 import { connectCounselor, ConnectedCounselor, refusedConnection } from '../support/counselor-socket';
 import { bearer, startTestApp, TestApp } from '../support/test-app';
+import { expectProblem } from '../support/problems';
 
 const SAD = { feelingNow: 2, callFeeling: 2, thermometer: 5, wantsToTalk: false };
 const CALM = { feelingNow: 4, callFeeling: 5, thermometer: 1, wantsToTalk: false };
 
-function expectProblem(response: Response, status: number, code: string, field?: string): void {
-  expect({ status: response.status, code: response.body.code }).toEqual({ status, code });
-  expect(response.headers['content-type']).toMatch(/application\/problem\+json/);
-  if (field) expect(response.body.errors.map((e: { field: string }) => e.field)).toContain(field);
-}
 
 describe('wellbeing checks, alerts and the /counselors socket', () => {
   const now = DateTime.utc().startOf('minute');
