@@ -209,17 +209,16 @@ export class CallSessionsRepository {
 
   /** The call is over: nobody is connected any more (their sockets are being closed). */
   /**
-   * Locks the pair's sessions whose call is running or about to (checked in), in start order. A row
-   * locked by a transaction still changing it (e.g. an admission starting the call) is waited for and
-   * judged on its committed status.
+   * The pair's running calls, locked. A row locked by a transaction still changing it (e.g. an
+   * admission starting the call) is waited for and judged on its committed status.
    */
-  async lockCurrentOfPair(tx: Queryable, childId: string, guardianId: string): Promise<string[]> {
-    const rows: { id: string }[] = await tx.query(
-      `SELECT id FROM sessions WHERE child_id = $1 AND guardian_id = $2 AND status IN ('checked_in', 'in_call')
-        ORDER BY starts_at, id FOR UPDATE`,
+  async lockRunningOfPair(tx: Queryable, childId: string, guardianId: string): Promise<CallSession[]> {
+    const rows: SessionRow[] = await tx.query(
+      `SELECT ${SESSION_COLUMNS}, ${LINK_STATUS} FROM sessions s
+        WHERE s.child_id = $1 AND s.guardian_id = $2 AND s.status = 'in_call' ORDER BY s.starts_at, s.id FOR UPDATE OF s`,
       [childId, guardianId],
     );
-    return rows.map((row) => row.id);
+    return rows.map(toSession);
   }
 
   async disconnectAll(tx: Queryable, sessionId: string, now: Date): Promise<void> {

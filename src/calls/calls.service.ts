@@ -98,15 +98,8 @@ export class CallsService {
   }
 
   /** in_call → completed on the caller's transaction (REST and the socket `end`); everyone's presence is cleared. */
-  async endIn(tx: EntityManager, current: CallSession, role: ActorRole, actor: Actor): Promise<CallSession> {
-    const ended = await this.transitions.apply(tx, current, { type: 'end_call' }, {
-      role,
-      accountId: actor.id,
-      actor,
-      endReason: role === 'counselor' ? 'ended_by_counselor' : 'ended_by_supervisor',
-    });
-    await this.sessions.disconnectAll(tx, ended.id, this.clock.now().toJSDate());
-    return ended;
+  endIn(tx: EntityManager, current: CallSession, role: ActorRole, actor: Actor): Promise<CallSession> {
+    return this.transitions.apply(tx, current, { type: 'end_call' }, { role, accountId: actor.id, actor });
   }
 
   /**

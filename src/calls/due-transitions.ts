@@ -35,8 +35,7 @@ export class DueTransitions {
       const now = this.clock.now();
       const event = dueSystemEvent(session.status, { now: now.toMillis(), session: factsOf(session) });
       if (!event || !accepted.includes(event.type)) return undefined;
-      const changed = await this.transitions.apply(tx, session, event, { role: 'system', accountId: null, endReason: 'scheduled_end' });
-      if (event.type === 'end_call') await this.sessions.disconnectAll(tx, session.id, now.toJSDate());
+      const changed = await this.transitions.apply(tx, session, event, { role: 'system', accountId: null });
       return { session: changed, event };
     });
     if (done) {

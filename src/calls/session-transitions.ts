@@ -1,4 +1,5 @@
 import { type ActorRole, type LifecycleEffect, type SessionEvent, transition } from '@app/call-lifecycle';
+import type { CallEndedReason } from '@app/realtime-protocol';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
@@ -14,14 +15,13 @@ import { CallSession, CallSessionsRepository, factsOf, SessionChangeColumns } fr
 import { lifecycleError } from './lifecycle-errors';
 
 /**
- * Who triggers a transition: the lifecycle role, the account (null for the system), the actor for
- * the audit row when there is no HTTP request around (sockets), and, for an end, why.
+ * Who triggers a transition: the lifecycle role, the account (null for the system), and the actor
+ * for the audit row when there is no HTTP request around (sockets).
  */
 export interface TransitionBy {
   role: ActorRole;
   accountId: string | null;
   actor?: Actor;
-  endReason?: 'ended_by_supervisor' | 'ended_by_counselor' | 'scheduled_end' | 'link_revoked';
 }
 
 const CALL_END_RETRIES = { retryLimit: 5, retryDelay: 30, retryBackoff: true };
@@ -48,11 +48,13 @@ export class SessionTransitions {
     const result = transition(session.status, event, { now: now.toMillis(), role: by.role, session: factsOf(session) });
     if (!result.ok) throw lifecycleError(result);
 
-    const columns = columnsOf(result.effects, by);
+    const columns = columnsOf(result.effects, event, by);
     const after = await this.sessions.change(tx, session.id, session.status, result.next, columns, now.toJSDate());
     // The caller holds the row lock, so the status cannot have moved since it was read.
     if (!after) throw new Error(`session ${session.id} left ${session.status} while locked`);
 
+    // A call that ended leaves nobody connected: everyone's presence is cleared with it.
+    if (columns.call_ended_at) await this.sessions.disconnectAll(tx, after.id, columns.call_ended_at);
     for (const effect of result.effects) {
       if (effect.type === 'schedule_call_end') await this.scheduleCallEnd(tx, after);
       if (effect.type === 'notify') await this.notify(tx, after, event, effect.notice);
@@ -105,7 +107,7 @@ export class SessionTransitions {
   }
 }
 
-function columnsOf(effects: readonly LifecycleEffect[], by: TransitionBy): SessionChangeColumns {
+function columnsOf(effects: readonly LifecycleEffect[], event: SessionEvent, by: TransitionBy): SessionChangeColumns {
   const columns: SessionChangeColumns = {};
   for (const effect of effects) {
     switch (effect.type) {
@@ -114,7 +116,7 @@ function columnsOf(effects: readonly LifecycleEffect[], by: TransitionBy): Sessi
         if (effect.field === 'callStartedAt') columns.call_started_at = new Date(effect.at);
         if (effect.field === 'callEndedAt') {
           columns.call_ended_at = new Date(effect.at);
-          columns.end_reason = by.endReason ?? (by.role === 'system' ? 'scheduled_end' : 'ended_by_supervisor');
+          columns.end_reason = endReasonOf(event, by.role);
         }
         break;
       case 'save_assent':
@@ -135,4 +137,10 @@ function columnsOf(effects: readonly LifecycleEffect[], by: TransitionBy): Sessi
     }
   }
   return columns;
+}
+
+/** Why an ended call ended: the event's own reason (an early end by the system), else who ended it. */
+function endReasonOf(event: SessionEvent, role: ActorRole): CallEndedReason {
+  if (event.type === 'end_call' && event.reason) return event.reason;
+  return role === 'system' ? 'scheduled_end' : role === 'counselor' ? 'ended_by_counselor' : 'ended_by_supervisor';
 }

@@ -92,8 +92,9 @@ export class LinksService {
 
   /**
    * The reason is free text about a family: it goes on the link, and the audit log only says
-   * whether one was given. The pair's sessions that have not started (booked or checked in) are
-   * cancelled in the same transaction, every party told, and a call already running ends at once
+   * whether one was given. The pair's sessions that have not taken place (booked, or checked in
+   * even past their start) are cancelled in the same transaction, every party told, pending
+   * reschedule requests closed, and a call already running ends at once
    * (`link_revoked`); the hub view and the call room hear of it after commit.
    */
   async revoke(actor: Actor, childId: string, guardianId: string, input: RevokeLinkDto): Promise<LinkDto> {
@@ -132,9 +133,13 @@ export class LinksService {
       const cancelled: string[] = [];
       if (action === 'revoke') {
         const pair = { childId: child.id, guardianId };
-        cancelled.push(...(await this.sessions.cancelFuture(tx, { ...pair, statuses: ['booked', 'checked_in'] }, LINK_REVOKED_REASON, { via: 'link_revoked' })));
-        // The call of the moment: a running one ends now, a checked-in one that has not started is cancelled.
-        cancelled.push(...(await this.calls.close(tx, pair, LINK_REVOKED_REASON)));
+        // Every session of the pair that has not taken place, a checked-in one whose call has not started included …
+        const notHeld = await this.sessions.cancelFuture(tx, { ...pair, statuses: ['booked', 'checked_in'], includeStarted: true }, LINK_REVOKED_REASON, {
+          via: 'link_revoked',
+        });
+        cancelled.push(...notHeld);
+        // … and the call running now ends.
+        cancelled.push(...(await this.calls.endRunning(tx, pair)));
       }
       return { link: await this.links.findById(tx, link.id), cancelled };
     });

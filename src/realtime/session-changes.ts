@@ -1,5 +1,5 @@
 import { isTerminal } from '@app/call-lifecycle';
-import { type CallEndReason, type CallsServerToClient, type HubsServerToClient, NAMESPACES } from '@app/realtime-protocol';
+import { CALL_END_REASONS, type CallEndedReason, type CallEndReason, type CallsServerToClient, type HubsServerToClient, NAMESPACES } from '@app/realtime-protocol';
 import { Injectable, Logger } from '@nestjs/common';
 import type { Namespace } from 'socket.io';
 import { DataSource } from 'typeorm';
@@ -62,9 +62,7 @@ export class SessionChanges {
 function endReasonOf(session: LiveSession): CallEndReason {
   switch (session.status) {
     case 'completed':
-      return session.endReason === 'ended_by_counselor' || session.endReason === 'scheduled_end' || session.endReason === 'link_revoked'
-        ? session.endReason
-        : 'ended_by_supervisor';
+      return (CALL_END_REASONS as readonly (string | null)[]).includes(session.endReason) ? (session.endReason as CallEndedReason) : 'ended_by_supervisor';
     case 'declined':
       return 'declined';
     default:

@@ -8,6 +8,8 @@ import type { SessionDto, SessionKind, SessionStatus } from './dto/session.dto';
 /** Which not-yet-started sessions a bulk cancellation takes. */
 export interface FutureSessionsFilter {
   statuses: SessionStatus[];
+  /** Also those whose start has passed (e.g. checked in, the call not started): every one matching that has not taken place. */
+  includeStarted?: boolean;
   stationId?: string;
   childId?: string;
   guardianId?: string;
@@ -247,7 +249,7 @@ export class SessionsRepository {
     const rows: { id: string; child_id: string; hub_id: string; starts_at: Date; previous_status: SessionStatus }[] = await tx.query(
       `WITH target AS (
          SELECT id, status FROM sessions
-          WHERE status = ANY ($5::session_status[]) AND starts_at > $4
+          WHERE status = ANY ($5::session_status[]) AND (starts_at > $4 OR $9::boolean)
             AND ($1::uuid IS NULL OR station_id = $1) AND ($6::uuid IS NULL OR child_id = $6)
             AND ($7::uuid IS NULL OR guardian_id = $7) AND ($8::session_kind IS NULL OR kind = $8)
           ORDER BY starts_at, id FOR UPDATE),
@@ -257,7 +259,17 @@ export class SessionsRepository {
            FROM target t WHERE s.id = t.id
          RETURNING s.id, s.child_id, s.hub_id, s.starts_at, t.status AS previous_status)
        SELECT * FROM u ORDER BY starts_at, id`,
-      [where.stationId ?? null, change.reason, change.by, change.now, where.statuses, where.childId ?? null, where.guardianId ?? null, where.kind ?? null],
+      [
+        where.stationId ?? null,
+        change.reason,
+        change.by,
+        change.now,
+        where.statuses,
+        where.childId ?? null,
+        where.guardianId ?? null,
+        where.kind ?? null,
+        where.includeStarted ?? false,
+      ],
     );
     return rows.map((row) => ({ id: row.id, childId: row.child_id, hubId: row.hub_id, startsAt: row.starts_at, previousStatus: row.previous_status }));
   }

@@ -373,6 +373,9 @@ describe('/calls namespace: handshake, waiting room, admission, signaling, prese
       expect(await waiting.next('ended')).toMatchObject({ reason: 'cancelled', session: { status: 'cancelled' } });
       await waiting.closed();
       expect(await row(w.session.id)).toMatchObject({ status: 'cancelled', cancel_reason: "the parent's link was revoked" });
+      // The same bulk cancellation as the sessions still to come: audited as such, pending reschedule requests closed with it.
+      const [audit] = await t.db.query(`SELECT details FROM audit_log WHERE action = 'session.cancel' AND object_id = $1`, [w.session.id]);
+      expect(audit.details).toMatchObject({ via: 'link_revoked', previousStatus: 'checked_in' });
     });
 
     it('a decline closes the room; the guardian reads not_today whatever the child said', async () => {

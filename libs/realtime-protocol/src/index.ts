@@ -68,7 +68,11 @@ export interface SignalPayload {
   candidate?: IceCandidate;
 }
 
-export type CallEndReason = 'ended_by_supervisor' | 'ended_by_counselor' | 'scheduled_end' | 'link_revoked' | 'declined' | 'cancelled';
+/** Why a call that took place ended (stored on the session as `end_reason`). */
+export const CALL_END_REASONS = ['ended_by_supervisor', 'ended_by_counselor', 'scheduled_end', 'link_revoked'] as const;
+export type CallEndedReason = (typeof CALL_END_REASONS)[number];
+/** Why a call room closed: a call that ended, or a session that ended without one. */
+export type CallEndReason = CallEndedReason | 'declined' | 'cancelled';
 
 export interface CallsClientToServer {
   /** Supervisor only: let a waiting participant into the call. */

@@ -1,5 +1,5 @@
 import { ASSENT_RESPONSES, type AssentResponse, SESSION_STATUSES, type SessionStatus } from '@app/call-lifecycle';
-import type { CallRole } from '@app/realtime-protocol';
+import { CALL_END_REASONS, type CallRole } from '@app/realtime-protocol';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn } from 'class-validator';
 import { Optional } from '../../common/validation/field-rules';
@@ -23,7 +23,6 @@ export class AssentDto {
 }
 
 const CALL_ROLES = ['guardian', 'supervisor', 'counselor'] as const;
-const END_REASONS = ['ended_by_supervisor', 'ended_by_counselor', 'scheduled_end', 'link_revoked'] as const;
 
 /** A session with what its call recorded. */
 export class CallSessionDto {
@@ -43,7 +42,7 @@ export class CallSessionDto {
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) counselorJoinedAt!: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) callStartedAt!: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) callEndedAt!: string | null;
-  @ApiProperty({ enum: END_REASONS, nullable: true, type: String }) endReason!: string | null;
+  @ApiProperty({ enum: CALL_END_REASONS, nullable: true, type: String }) endReason!: string | null;
 }
 
 export class IceServerDto {
