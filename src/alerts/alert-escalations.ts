@@ -50,19 +50,11 @@ export class AlertEscalations implements OnApplicationBootstrap {
       const alert = (await this.alerts.find(tx, alertId))!;
       const [{ time_zone: zone }]: { time_zone: string }[] = await tx.query(`SELECT time_zone FROM hubs WHERE id = $1`, [alert.hub_id]);
       const recipients = await this.alerts.escalationRecipients(tx, alert.hub_id, alert.assigned_counselor_id);
-      for (const recipient of recipients) {
-        await this.notifications.enqueue(tx, {
-          recipient: { type: 'user', id: recipient.id },
-          template: 'alert_escalated',
-          params: {
-            alertId: alert.id,
-            childName: alert.child_name,
-            rule: ruleLabel(alert.rule),
-            severity: alert.severity,
-            dueBy: whenInZone(alert.due_by, zone),
-          },
-        });
-      }
+      const params = { alertId: alert.id, childName: alert.child_name, rule: ruleLabel(alert.rule), severity: alert.severity, dueBy: whenInZone(alert.due_by, zone) };
+      await this.notifications.enqueueMany(
+        tx,
+        recipients.map(({ id, locale }) => ({ recipient: { type: 'user', id, locale }, template: 'alert_escalated', params })),
+      );
       await this.audit.record(tx, {
         action: 'alert.escalate',
         objectType: 'alert',

@@ -23,7 +23,7 @@ const FALLBACK_DELAY_SECONDS = 30;
 
 /**
  * Runs the distress rules for a check or a decline and applies the findings to alerts. The
- * caller's transaction queues a durable job (`queueForCheck`, `queueForDecline`) and evaluates at
+ * caller's transaction queues a durable job (`queue`) and evaluates at
  * once in a savepoint (`evaluateWithin`), so the alert commits with its subject and the counselor
  * hears of it right after the commit. Whichever runs first inserts the subject's row in
  * alert_evaluations; the other finds it and does nothing — the job only matters when the
@@ -49,25 +49,13 @@ export class AlertEvaluations implements OnApplicationBootstrap {
     await this.jobs.work('alert.evaluate', async (job) => void (await this.evaluate(job.data)), { batchSize: 5 });
   }
 
-  /** On the transaction that stores the check; then `evaluateWithin` on the same transaction. */
-  async queueForCheck(tx: EntityManager, checkId: string): Promise<void> {
-    await this.jobs.send(tx, 'alert.evaluate', { subject: 'check', id: checkId }, {
-      ...RETRIES,
-      singletonKey: `check/${checkId}`,
-      startAfter: FALLBACK_DELAY_SECONDS,
-    });
-  }
-
   /**
-   * On the transaction that records a decline (assent `not_today`/`no` → session `declined`), so
-   * a run of declines is noticed even when no wellbeing check follows; then `evaluateWithin`.
+   * The durable job, on the transaction that stores the subject: a check, or a decline (assent
+   * `not_today`/`no` → session `declined`, so a run of declines is noticed even when no wellbeing
+   * check follows); then `evaluateWithin` on the same transaction.
    */
-  async queueForDecline(tx: EntityManager, sessionId: string): Promise<void> {
-    await this.jobs.send(tx, 'alert.evaluate', { subject: 'decline', id: sessionId }, {
-      ...RETRIES,
-      singletonKey: `decline/${sessionId}`,
-      startAfter: FALLBACK_DELAY_SECONDS,
-    });
+  async queue(tx: EntityManager, subject: EvaluationSubject): Promise<void> {
+    await this.jobs.send(tx, 'alert.evaluate', subject, { ...RETRIES, singletonKey: `${subject.subject}/${subject.id}`, startAfter: FALLBACK_DELAY_SECONDS });
   }
 
   /**
@@ -214,8 +202,6 @@ export class AlertEvaluations implements OnApplicationBootstrap {
   private async tellOwner(tx: EntityManager, alert: AlertRow, finding: Finding, dueBy: Date, timeZone: string): Promise<void> {
     const recipients = alert.assigned_counselor_id ? [alert.assigned_counselor_id] : await this.alerts.activeAdminIds(tx);
     const params = { alertId: alert.id, childName: alert.child_name, rule: ruleLabel(finding.ruleId), severity: finding.severity, dueBy: whenInZone(dueBy, timeZone) };
-    for (const id of recipients) {
-      await this.notifications.enqueue(tx, { recipient: { type: 'user', id }, template: 'alert_raised', params });
-    }
+    await this.notifications.enqueueMany(tx, recipients.map((id) => ({ recipient: { type: 'user', id }, template: 'alert_raised', params })));
   }
 }

@@ -30,8 +30,6 @@ interface CheckRow {
 const CHECK_COLUMNS = `w.id, w.child_id, w.session_id, w.session_outcome, w.status, w.feeling_now, w.call_feeling, w.thermometer,
   w.wants_to_talk, w.skip_reason, w.distress_seen, w.safety_concern, w.observation_note, w.recorded_at`;
 
-const FINISHED: SessionOutcome[] = ['completed', 'declined', 'cancelled', 'no_show_guardian', 'no_show_child'];
-
 /**
  * Reads the few rows the rules look at: a bounded number of the child's latest checks and asked
  * sessions up to the subject, each one index range — the cost does not grow with the history.
@@ -65,7 +63,6 @@ export class AlertHistoryRepository {
     };
   }
 
-  /** The child's latest checks recorded up to `checksUpTo` and finished sessions starting up to `sessionsUpTo`, as many as the rules read. */
   /**
    * The child's newest check after this one (recorded later, or at the same instant with a greater
    * id: the order the rules use), if any. Checks committed in another order than they were
@@ -79,6 +76,7 @@ export class AlertHistoryRepository {
     return rows[0]?.id;
   }
 
+  /** The child's latest checks recorded up to `checksUpTo` and finished sessions starting up to `sessionsUpTo`, as many as the rules read. */
   async history(tx: Queryable, childId: string, checksUpTo: Date, sessionsUpTo: Date, settings: DistressSettings): Promise<History> {
     const checkLimit = Math.max(settings.persistentDistress.lastChecks, settings.decliningTrend.recentChecks + settings.decliningTrend.baselineMaxChecks);
     // Skipped checks do not count for the trend rules but take rows: read twice as many.
@@ -96,7 +94,7 @@ export class AlertHistoryRepository {
     );
     return {
       checks: checks.map(toCheck),
-      sessions: sessions.filter((s) => FINISHED.includes(s.status)).map((s) => ({ id: s.id, childId, startsAt: s.starts_at.getTime(), outcome: s.status })),
+      sessions: sessions.map((s) => ({ id: s.id, childId, startsAt: s.starts_at.getTime(), outcome: s.status })),
     };
   }
 }

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { DistressSettings, resolveSettings, Severity } from '@app/distress-rules';
+import type { EntityManager } from 'typeorm';
 import type { Queryable } from '../children/child-scope';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
@@ -15,6 +16,7 @@ export interface HubAlertSettings {
 @Injectable()
 export class AlertSettings implements OnModuleInit {
   private readonly logger = new Logger(AlertSettings.name);
+  private readonly read = new WeakMap<EntityManager, Map<string, Promise<HubAlertSettings>>>();
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
@@ -24,7 +26,22 @@ export class AlertSettings implements OnModuleInit {
     if (!resolved.ok) throw new Error(`DISTRESS_RULES is invalid: ${resolved.errors.map((e) => `${e.field} ${e.message}`).join('; ')}`);
   }
 
-  async forHub(tx: Queryable, hubId: string): Promise<HubAlertSettings> {
+  /**
+   * Read once per transaction and hub (the check's scoring and the evaluation on the same
+   * transaction ask both): nothing writes these settings inside a request's transaction.
+   */
+  forHub(tx: EntityManager, hubId: string): Promise<HubAlertSettings> {
+    let hubs = this.read.get(tx);
+    if (!hubs) this.read.set(tx, (hubs = new Map()));
+    let settings = hubs.get(hubId);
+    if (!settings) {
+      hubs.set(hubId, (settings = this.load(tx, hubId)));
+      settings.catch(() => hubs.delete(hubId));
+    }
+    return settings;
+  }
+
+  private async load(tx: Queryable, hubId: string): Promise<HubAlertSettings> {
     const rows: { rule_overrides: unknown; sla_high_hours: number | null; sla_normal_hours: number | null; version: number }[] = await tx.query(
       `SELECT rule_overrides, sla_high_hours, sla_normal_hours, version FROM hub_alert_settings WHERE hub_id = $1`,
       [hubId],

@@ -3,6 +3,7 @@ import type { Evidence, Finding, RuleId, Severity } from '@app/distress-rules';
 import type { AlertStatus, AlertView } from '@app/realtime-protocol';
 import type { Actor } from '../common/auth/actor';
 import type { Queryable } from '../children/child-scope';
+import type { Locale } from '../notifications/templates';
 
 export interface AlertRow {
   id: string;
@@ -203,9 +204,10 @@ export class AlertsRepository {
   }
 
   /** Active counselors of the hub other than `except`, and every active admin. */
-  async escalationRecipients(tx: Queryable, hubId: string, except: string | null): Promise<{ id: string; role: string }[]> {
+  /** The hub's other counselors and every admin, with the locale each reads in. */
+  async escalationRecipients(tx: Queryable, hubId: string, except: string | null): Promise<{ id: string; locale: Locale }[]> {
     return tx.query(
-      `SELECT u.id, u.role::text FROM users u
+      `SELECT u.id, u.locale FROM users u
         WHERE u.disabled_at IS NULL AND (
               u.role = 'admin'
            OR (u.role = 'counselor' AND u.id IS DISTINCT FROM $2 AND EXISTS (SELECT 1 FROM user_hubs uh WHERE uh.user_id = u.id AND uh.hub_id = $1)))

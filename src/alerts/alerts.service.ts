@@ -2,16 +2,14 @@ import { Injectable } from '@nestjs/common';
 import type { AlertView } from '@app/realtime-protocol';
 import type { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
-import type { Actor } from '../common/auth/actor';
+import { type Actor, canSeeHub } from '../common/auth/actor';
 import { Clock } from '../common/clock';
 import { DomainError, notFound } from '../common/errors/domain-error';
 import { offsetOf, Page, pageOf } from '../common/pagination';
 import { Transactions } from '../database/transaction';
 import { AlertNotice, AlertNotices } from './alert-notices';
-import { AlertRow, AlertsRepository, scopeCondition, toAlertView } from './alerts.repository';
+import { AlertRow, AlertsRepository, toAlertView } from './alerts.repository';
 import { AlertDetailDto, AlertDto, AlertQuery, FollowUpInputDto, ResolveAlertDto } from './dto/alert.dto';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Counselors' work on alerts: read, acknowledge, follow up, resolve. Every read and change is audited; out of scope is 404. */
 @Injectable()
@@ -123,12 +121,8 @@ export class AlertsService {
   }
 
   private async visible(tx: EntityManager, actor: Actor, id: string, options: { lock?: boolean } = {}): Promise<AlertRow> {
-    if (!UUID.test(id)) throw notFound('Alert');
-    const params: unknown[] = [id];
-    const scope = scopeCondition(actor, params);
-    const rows: { id: string }[] = await tx.query(`SELECT a.id FROM alerts a WHERE a.id = $1 AND ${scope}`, params);
-    const alert = rows.length ? await this.alerts.find(tx, id, options) : undefined;
-    if (!alert) throw notFound('Alert');
+    const alert = await this.alerts.find(tx, id, options);
+    if (!alert || !canSeeHub(actor, alert.hub_id)) throw notFound('Alert');
     return alert;
   }
 

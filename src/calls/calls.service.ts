@@ -70,7 +70,7 @@ export class CallsService {
       });
       // A decline counts towards `repeated_declines` even when no wellbeing check follows it.
       if (recorded.status !== 'declined') return { recorded, notices: [] };
-      await this.evaluations.queueForDecline(tx, recorded.id);
+      await this.evaluations.queue(tx, { subject: 'decline', id: recorded.id });
       return { recorded, notices: await this.evaluations.evaluateWithin(tx, { subject: 'decline', id: recorded.id }) };
     });
     this.evaluations.announce(notices);

@@ -173,8 +173,8 @@ export class ChildrenService {
       const cancelled: string[] = [];
       if (after.paused && !before.paused) {
         cancelled.push(...(await this.sessions.cancelFuture(tx, { childId: visible.id, statuses: ['booked'] }, PAUSED_REASON, { via: 'calls_paused' })));
-      }
-      if (after.mediatedOnly && !before.mediatedOnly) {
+      } else if (after.mediatedOnly && !before.mediatedOnly) {
+        // (Paused just now: every booked session is already cancelled above.)
         const supervised = { childId: visible.id, kind: 'supervised' as const, statuses: ['booked' as const] };
         cancelled.push(...(await this.sessions.cancelFuture(tx, supervised, MEDIATED_ONLY_REASON, { via: 'mediated_only' })));
       }

@@ -59,30 +59,28 @@ export class NotificationsService {
    */
   async outboxWrites(tx: EntityManager, messages: readonly OutgoingMessage[]): Promise<OutboxWrites> {
     const requestId = requestContext.requestId() ?? null;
-    const values: unknown[] = [];
-    const ids: string[] = [];
+    const rows: Record<string, unknown>[] = [];
     for (const { recipient, template, params } of messages) {
       const locale = recipient.type === 'phone' ? recipient.locale : (recipient.locale ?? (await this.localeOf(tx, recipient)));
       const rendered = renderTemplate(template, locale, params);
-      // The id is made here so the delivery jobs can name it without a RETURNING round trip.
-      const id = randomUUID();
-      ids.push(id);
-      values.push(
-        id,
-        recipient.type,
-        recipient.type === 'phone' ? null : recipient.id,
-        recipient.type === 'phone' ? recipient.phone : null,
+      rows.push({
+        // The id is made here so the delivery jobs can name it without a RETURNING round trip.
+        id: randomUUID(),
+        recipient_type: recipient.type,
+        recipient_id: recipient.type === 'phone' ? null : recipient.id,
+        recipient_phone: recipient.type === 'phone' ? recipient.phone : null,
         locale,
         template,
-        JSON.stringify(params),
-        rendered.subject,
-        rendered.body,
-        requestId,
-      );
+        params,
+        subject: rendered.subject,
+        body: rendered.body,
+        request_id: requestId,
+      });
     }
+    const ids = rows.map((row) => row.id as string);
     return {
       ids,
-      insert: { text: insertSql(messages.length), values },
+      insert: { text: INSERT_MESSAGES, values: [JSON.stringify(rows)] },
       deliveries: ids.map((id) => ({ queue: 'notification.deliver', data: { notificationId: id }, options: deliveryJobOptions(this.config, id) })),
     };
   }
@@ -94,15 +92,14 @@ export class NotificationsService {
   }
 }
 
-const COLUMNS = 10;
-const insertSqls: string[] = [];
-
-/** The INSERT of `rows` messages (one fixed text per row count, so each combination is a prepared statement of its own). */
-function insertSql(rows: number): string {
-  insertSqls[rows] ??= `INSERT INTO notifications (id, recipient_type, recipient_id, recipient_phone, locale, template, params, subject, body, request_id)
-     VALUES ${Array.from({ length: rows }, (_, r) => `(${Array.from({ length: COLUMNS }, (_, c) => `$${r * COLUMNS + c + 1}`).join(', ')})`).join(', ')}`;
-  return insertSqls[rows];
-}
+/**
+ * Any number of messages as one JSON array, so the statement's text never changes with the count
+ * (it is prepared once per connection, alone or combined with other writes).
+ */
+const INSERT_MESSAGES = `INSERT INTO notifications (id, recipient_type, recipient_id, recipient_phone, locale, template, params, subject, body, request_id)
+  SELECT id, recipient_type, recipient_id, recipient_phone, locale, template, params, subject, body, request_id
+    FROM jsonb_to_recordset($1::jsonb) AS m(id uuid, recipient_type text, recipient_id uuid, recipient_phone text, locale text,
+                                          template text, params jsonb, subject text, body text, request_id text)`;
 
 /** pg-boss counts retries, the outbox counts attempts: maxAttempts attempts are 1 + (maxAttempts − 1) retries. */
 export function deliveryJobOptions(config: AppConfig, notificationId: string): SendOptions {

@@ -75,7 +75,7 @@ export class WellbeingService {
         hubId: session.hubId,
         details: { sessionId: session.id, status: check.status, distress: check.distress, instrumentVersion: check.instrument_version },
       });
-      await this.evaluations.queueForCheck(tx, check.id);
+      await this.evaluations.queue(tx, { subject: 'check', id: check.id });
       return { check, notices: await this.evaluations.evaluateWithin(tx, { subject: 'check', id: check.id }) };
     });
     this.evaluations.announce(row.notices);

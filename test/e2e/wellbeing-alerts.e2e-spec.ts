@@ -376,7 +376,7 @@ describe('wellbeing checks, alerts and the /counselors socket', () => {
       const sessions = [await session(child, 'declined'), await session(child, 'declined'), await session(child, 'declined')];
       const evaluations = t.app.get(AlertEvaluations);
       for (const s of sessions) {
-        await t.app.get(Transactions).run((tx) => evaluations.queueForDecline(tx, s.id));
+        await t.app.get(Transactions).run((tx) => evaluations.queue(tx, { subject: 'decline', id: s.id }));
         await evaluations.evaluate({ subject: "decline", id: s.id });
       }
       const alerts = await alertsOf(child.id);
