@@ -2,6 +2,7 @@ import { NAMESPACES, type CounselorsServerToClient } from '@app/realtime-protoco
 import { OnGatewayConnection, OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
 import type { Actor } from '../common/auth/actor';
+import { objectPayload } from '../realtime/payloads';
 import { RealtimeServers } from '../realtime/realtime-servers';
 import { SocketAuth } from '../realtime/socket-auth';
 import { bindEvents, toSocketProblem } from '../realtime/socket-problems';
@@ -32,7 +33,12 @@ export class CounselorsGateway implements OnGatewayInit, OnGatewayConnection {
 
   async handleConnection(socket: CounselorSocket): Promise<void> {
     const { actor } = socket.data;
-    bindEvents(socket, { backlog: async () => ({ alerts: await this.alerts.backlog(socket.data.actor) }) });
+    bindEvents(socket, {
+      backlog: async (payload) => {
+        objectPayload(payload, [], { optional: true });
+        return { alerts: await this.alerts.backlog(socket.data.actor) };
+      },
+    });
     await socket.join(actor.role === 'admin' ? [rooms.admins, rooms.counselor(actor.id)] : [rooms.counselor(actor.id), ...actor.hubIds.map(rooms.hubCounselors)]);
     try {
       socket.emit('alert.backlog', { alerts: await this.alerts.backlog(actor) });

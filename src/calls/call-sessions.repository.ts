@@ -207,7 +207,6 @@ export class CallSessionsRepository {
     return rows.map(toParticipant);
   }
 
-  /** The call is over: nobody is connected any more (their sockets are being closed). */
   /**
    * The pair's running calls, locked. A row locked by a transaction still changing it (e.g. an
    * admission starting the call) is waited for and judged on its committed status.
@@ -221,6 +220,7 @@ export class CallSessionsRepository {
     return rows.map(toSession);
   }
 
+  /** The call is over: nobody is connected any more (their sockets are being closed). */
   async disconnectAll(tx: Queryable, sessionId: string, now: Date): Promise<void> {
     await tx.query(`UPDATE call_participants SET connected = false, socket_id = NULL, last_seen_at = $2 WHERE session_id = $1 AND connected`, [
       sessionId,

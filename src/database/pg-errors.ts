@@ -103,3 +103,21 @@ export function isConnectionError(error: unknown): boolean {
     /Connection terminated|timeout exceeded when trying to connect|is not queryable/i.test(message)
   );
 }
+
+/**
+ * What a failed database call means to a client, for HTTP (ProblemFilter) and sockets alike: a
+ * mapped SQLSTATE, 503 with Retry-After when the database is unreachable (also a connection cut
+ * mid-query, which arrives wrapped without a SQLSTATE), else undefined (not a database error, or
+ * one that is the server's fault).
+ */
+export function domainErrorFromDatabase(error: unknown): DomainError | undefined {
+  if (error instanceof QueryFailedError) {
+    const mapped = domainErrorFromPg(error);
+    if (mapped) return mapped;
+    if (isConnectionError(error.driverError)) return databaseUnreachable();
+    return undefined;
+  }
+  return isConnectionError(error) ? databaseUnreachable() : undefined;
+}
+
+const databaseUnreachable = () => new DomainError('SERVICE_UNAVAILABLE', 'The database is unreachable; retry shortly', { retryAfterSeconds: 2 });

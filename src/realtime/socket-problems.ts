@@ -1,9 +1,8 @@
 import { Logger } from '@nestjs/common';
 import type { Ack, SocketProblem } from '@app/realtime-protocol';
 import type { Socket } from 'socket.io';
-import { QueryFailedError } from 'typeorm';
 import { DomainError } from '../common/errors/domain-error';
-import { domainErrorFromPg, isConnectionError } from '../database/pg-errors';
+import { domainErrorFromDatabase } from '../database/pg-errors';
 
 const logger = new Logger('Sockets');
 
@@ -56,13 +55,5 @@ async function run(socket: Socket, event: string, args: unknown[], handler: Even
 
 function toDomainError(error: unknown): DomainError {
   if (error instanceof DomainError) return error;
-  if (error instanceof QueryFailedError) {
-    const mapped = domainErrorFromPg(error);
-    if (mapped) return mapped;
-    if (isConnectionError(error.driverError)) return unavailable();
-  }
-  if (isConnectionError(error)) return unavailable();
-  return new DomainError('INTERNAL', 'An unexpected error occurred; it has been logged');
+  return domainErrorFromDatabase(error) ?? new DomainError('INTERNAL', 'An unexpected error occurred; it has been logged');
 }
-
-const unavailable = () => new DomainError('SERVICE_UNAVAILABLE', 'The database is unreachable; retry shortly');

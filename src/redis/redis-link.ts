@@ -25,10 +25,6 @@ export class RedisLink implements OnModuleDestroy {
     this.url = config.redisUrl;
   }
 
-  get configured(): boolean {
-    return this.url !== undefined;
-  }
-
   /** Connects both clients; resolves even when Redis is down at start (they keep retrying). */
   async connect(): Promise<{ pub: RedisClientType; sub: RedisClientType } | undefined> {
     if (!this.url) return undefined;

@@ -5,6 +5,7 @@ import { CallEndJob } from '../../src/calls/call-end.job';
 import { FixedClock } from '../../src/common/clock';
 import { NoShowJob } from '../../src/calls/no-show.job';
 import { GuardianRow, UserRow } from '../factories';
+import { tableDigest } from '../support/route-fixtures';
 import { connectSocket, refusal, TestSocket } from '../support/sockets';
 import { bearer, startTestApp, TestApp } from '../support/test-app';
 
@@ -250,11 +251,14 @@ describe('/calls namespace: handshake, waiting room, admission, signaling, prese
         ['leave', [{ now: true }]],
         ['end', ['please']],
       ];
+      const before = await tableDigest(t);
       for (const [event, args] of bad) {
         const answer = await supervisor.ask(event, ...args);
         expect({ event, answer }).toMatchObject({ event, answer: { ok: false, problem: { code: 'VALIDATION_FAILED', event } } });
       }
       expect(await supervisor.ask('hack', { all: true })).toMatchObject({ ok: false, problem: { code: 'UNKNOWN_EVENT' } });
+      // A refused message changes nothing.
+      expect(await tableDigest(t)).toEqual(before);
       supervisor.socket.emit('signal', { garbage: true }); // without an ack: still a problem event
       const last = await supervisor.next('problem', () => supervisor.count('problem') === bad.length + 2);
       expect(last).toMatchObject({ code: 'VALIDATION_FAILED', event: 'signal' });

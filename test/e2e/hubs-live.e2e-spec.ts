@@ -109,6 +109,8 @@ describe('/hubs namespace: the hub’s day, live', () => {
     const { socket, ack: refused } = await watcher(other.staff.token, w.hub.id);
     expect(refused).toMatchObject({ ok: false, problem: { code: 'NOT_FOUND', event: 'watch' } });
     expect(await socket.ask('watch', { hubId: 'nope' })).toMatchObject({ ok: false, problem: { code: 'VALIDATION_FAILED' } });
+    expect(await socket.ask('unwatch', { hubId: 'nope' })).toMatchObject({ ok: false, problem: { code: 'VALIDATION_FAILED', event: 'unwatch' } });
+    expect(await socket.ask('unwatch', { hubId: w.hub.id, extra: 1 })).toMatchObject({ ok: false, problem: { code: 'VALIDATION_FAILED' } });
     expect(await socket.ask('watch', { hubId: w.hub.id, extra: 1 })).toMatchObject({ ok: false, problem: { code: 'VALIDATION_FAILED' } });
     expect(await socket.ask('watch', { hubId: '00000000-0000-4000-8000-000000000000' })).toMatchObject({ ok: false, problem: { code: 'NOT_FOUND' } });
     expect(await socket.ask('shout')).toMatchObject({ ok: false, problem: { code: 'UNKNOWN_EVENT' } });

@@ -409,6 +409,8 @@ describe('wellbeing checks, alerts and the /counselors socket', () => {
       const asked = await new Promise<{ ok: boolean; alerts?: { id: string }[] }>((resolve) => again.socket.emit('backlog', {}, resolve as never));
       expect(asked.ok).toBe(true);
       expect(asked.alerts!.map((a) => a.id)).toContain(alert.id);
+      const garbage = await new Promise<{ ok: boolean; problem?: { code: string } }>((resolve) => again.socket.emit('backlog', { all: true } as never, resolve as never));
+      expect(garbage).toMatchObject({ ok: false, problem: { code: 'VALIDATION_FAILED' } });
     });
   });
 });

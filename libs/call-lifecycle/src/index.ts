@@ -26,4 +26,4 @@ export { mayTrigger } from './permissions';
 export type { LifecycleEffect, LifecycleNotice } from './effects';
 export { type TransitionOk, type TransitionResult, allowedEvents, representativeEvent, transition } from './transition';
 export { NOT_STARTED_BY_SCHEDULED_END, dueSystemEvent } from './system-due';
-export { type JoinVerdict, JOINABLE_STATUSES, joinVerdict, joinWindow } from './join-window';
+export { type JoinVerdict, JOINABLE_STATUSES, joinVerdict } from './join-window';

@@ -6,7 +6,7 @@ const MIN = 60_000;
 export const JOINABLE_STATUSES: readonly SessionStatus[] = ['booked', 'checked_in', 'in_call'];
 
 /** The room is open from when check-in opens until the scheduled end (exclusive). */
-export function joinWindow(session: Pick<SessionFacts, 'startsAt' | 'endsAt'>, settings: Partial<LifecycleSettings> = {}): { opensAt: number; closesAt: number } {
+function joinWindow(session: Pick<SessionFacts, 'startsAt' | 'endsAt'>, settings: Partial<LifecycleSettings> = {}): { opensAt: number; closesAt: number } {
   const { checkInOpensBeforeMinutes } = { ...DEFAULT_LIFECYCLE_SETTINGS, ...settings };
   return { opensAt: session.startsAt - checkInOpensBeforeMinutes * MIN, closesAt: session.endsAt };
 }

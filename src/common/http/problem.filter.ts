@@ -2,7 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import type { Request, Response } from 'express';
 import { QueryFailedError } from 'typeorm';
 import { DomainError, ERROR_CODES, ErrorCode, problemType } from '../errors/domain-error';
-import { domainErrorFromPg, isConnectionError } from '../../database/pg-errors';
+import { domainErrorFromDatabase } from '../../database/pg-errors';
 import { requestContext } from './request-context';
 
 /** Renders every error as RFC 9457 application/problem+json. */
@@ -44,14 +44,9 @@ export class ProblemFilter implements ExceptionFilter {
 
   private toDomainError(exception: unknown): DomainError {
     if (exception instanceof DomainError) return exception;
-    if (exception instanceof QueryFailedError) {
-      const mapped = domainErrorFromPg(exception);
-      if (mapped) return mapped;
-      // A connection cut mid-query ("Connection terminated unexpectedly") reaches us wrapped, with no SQLSTATE.
-      if (isConnectionError(exception.driverError)) return databaseUnreachable();
-      return new DomainError('INTERNAL', 'Unexpected database error');
-    }
-    if (isConnectionError(exception)) return databaseUnreachable();
+    const fromDatabase = domainErrorFromDatabase(exception);
+    if (fromDatabase) return fromDatabase;
+    if (exception instanceof QueryFailedError) return new DomainError('INTERNAL', 'Unexpected database error');
     // body-parser errors (http-errors) carry a `type`; Nest wraps them, keeping the original as `cause`.
     const original = exception instanceof HttpException && exception.cause ? exception.cause : exception;
     const bodyParserType = (original as { type?: string } | null)?.type;
@@ -68,9 +63,6 @@ export class ProblemFilter implements ExceptionFilter {
     return new DomainError('INTERNAL', 'An unexpected error occurred; it has been logged');
   }
 }
-
-const databaseUnreachable = () =>
-  new DomainError('SERVICE_UNAVAILABLE', 'The database is unreachable; retry shortly', { retryAfterSeconds: 2 });
 
 function fromHttpException(exception: HttpException): DomainError {
   const status = exception.getStatus();
