@@ -4,6 +4,7 @@ import { Clock } from '../common/clock';
 import { Transactions } from '../database/transaction';
 import { JobQueue } from '../jobs/job-queue.service';
 import { NotificationsService } from '../notifications/notifications.service';
+import { ALERT_JOB_RETRIES } from './alert-evaluations';
 import { AlertNotice, AlertNotices } from './alert-notices';
 import { ruleLabel, whenInZone } from './alert-wording';
 import { AlertsRepository, toAlertView } from './alerts.repository';
@@ -42,15 +43,14 @@ export class AlertEscalations implements OnApplicationBootstrap {
         const alert = await this.alerts.find(tx, alertId);
         if (alert?.status === 'open' && alert.escalated_at === null && alert.due_by > now) {
           // Woken early (clock skew between the database and this process): come back at due_by.
-          await this.jobs.send(tx, 'alert.escalate', { alertId }, { startAfter: alert.due_by, singletonKey: alertId, retryLimit: 10, retryDelay: 5, retryBackoff: true });
+          await this.jobs.send(tx, 'alert.escalate', { alertId }, { ...ALERT_JOB_RETRIES, startAfter: alert.due_by, singletonKey: alertId });
           return 'not_due' as const;
         }
         return 'not_applicable' as const;
       }
       const alert = (await this.alerts.find(tx, alertId))!;
-      const [{ time_zone: zone }]: { time_zone: string }[] = await tx.query(`SELECT time_zone FROM hubs WHERE id = $1`, [alert.hub_id]);
       const recipients = await this.alerts.escalationRecipients(tx, alert.hub_id, alert.assigned_counselor_id);
-      const params = { alertId: alert.id, childName: alert.child_name, rule: ruleLabel(alert.rule), severity: alert.severity, dueBy: whenInZone(alert.due_by, zone) };
+      const params = { alertId: alert.id, childName: alert.child_name, rule: ruleLabel(alert.rule), severity: alert.severity, dueBy: whenInZone(alert.due_by, alert.hub_time_zone) };
       await this.notifications.enqueueMany(
         tx,
         recipients.map(({ id, locale }) => ({ recipient: { type: 'user', id, locale }, template: 'alert_escalated', params })),

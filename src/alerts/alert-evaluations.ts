@@ -17,7 +17,8 @@ import { ruleLabel, whenInZone } from './alert-wording';
 export type EvaluationSubject = JobPayloads['alert.evaluate'];
 export type EvaluationOutcome = 'evaluated' | 'already_evaluated' | 'not_applicable';
 
-const RETRIES: SendOptions = { retryLimit: 10, retryDelay: 5, retryBackoff: true };
+/** How the alert jobs (evaluate, escalate) retry. */
+export const ALERT_JOB_RETRIES: SendOptions = { retryLimit: 10, retryDelay: 5, retryBackoff: true };
 /** The durable job waits this long: normally the evaluation committed with its subject and the job finds it done. */
 const FALLBACK_DELAY_SECONDS = 30;
 
@@ -55,7 +56,7 @@ export class AlertEvaluations implements OnApplicationBootstrap {
    * check follows); then `evaluateWithin` on the same transaction.
    */
   async queue(tx: EntityManager, subject: EvaluationSubject): Promise<void> {
-    await this.jobs.send(tx, 'alert.evaluate', subject, { ...RETRIES, singletonKey: `${subject.subject}/${subject.id}`, startAfter: FALLBACK_DELAY_SECONDS });
+    await this.jobs.send(tx, 'alert.evaluate', subject, { ...ALERT_JOB_RETRIES, singletonKey: `${subject.subject}/${subject.id}`, startAfter: FALLBACK_DELAY_SECONDS });
   }
 
   /**
@@ -145,7 +146,7 @@ export class AlertEvaluations implements OnApplicationBootstrap {
     let live = await this.alerts.findLive(tx, finding.childId, finding.ruleId);
     if (!live) {
       const owner = await this.alerts.nextOwner(tx, context.hubId, context.childCounselorId);
-      const dueBy = DateTime.fromJSDate(now).plus({ hours: hub.slaHours[finding.severity] }).toJSDate();
+      const dueBy = dueByFor(now, hub, finding);
       const id = await this.alerts.insert(tx, {
         finding,
         hubId: context.hubId,
@@ -157,7 +158,7 @@ export class AlertEvaluations implements OnApplicationBootstrap {
       });
       if (id) {
         await this.alerts.addEvidence(tx, id, finding.evidence, now);
-        await this.jobs.send(tx, 'alert.escalate', { alertId: id }, { ...RETRIES, startAfter: dueBy, singletonKey: id });
+        await this.jobs.send(tx, 'alert.escalate', { alertId: id }, { ...ALERT_JOB_RETRIES, startAfter: dueBy, singletonKey: id });
         const alert = (await this.alerts.find(tx, id))!;
         await this.audit.record(tx, {
           action: 'alert.create',
@@ -180,7 +181,7 @@ export class AlertEvaluations implements OnApplicationBootstrap {
     // for help again, distress persists) must not sit quietly on a handled alert: it opens again,
     // with a new due time and its own escalation, and the owner is told.
     const reopen = live.status === 'acknowledged' && finding.severity === 'high';
-    const dueBy = reopen ? DateTime.fromJSDate(now).plus({ hours: hub.slaHours[finding.severity] }).toJSDate() : null;
+    const dueBy = reopen ? dueByFor(now, hub, finding) : null;
     await this.alerts.joinEvidence(tx, live.id, finding.reason, now, dueBy);
     await this.audit.record(tx, {
       action: 'alert.evidence_add',
@@ -192,7 +193,7 @@ export class AlertEvaluations implements OnApplicationBootstrap {
     });
     const alert = (await this.alerts.find(tx, live.id))!;
     if (dueBy) {
-      await this.jobs.send(tx, 'alert.escalate', { alertId: live.id }, { ...RETRIES, startAfter: dueBy, singletonKey: `${live.id}/${dueBy.toISOString()}` });
+      await this.jobs.send(tx, 'alert.escalate', { alertId: live.id }, { ...ALERT_JOB_RETRIES, startAfter: dueBy, singletonKey: `${live.id}/${dueBy.toISOString()}` });
       await this.tellOwner(tx, alert, finding, dueBy, context.hubTimeZone);
     }
     return { event: 'alert.updated', alert: toAlertView(alert) };
@@ -204,4 +205,9 @@ export class AlertEvaluations implements OnApplicationBootstrap {
     const params = { alertId: alert.id, childName: alert.child_name, rule: ruleLabel(finding.ruleId), severity: finding.severity, dueBy: whenInZone(dueBy, timeZone) };
     await this.notifications.enqueueMany(tx, recipients.map((id) => ({ recipient: { type: 'user', id }, template: 'alert_raised', params })));
   }
+}
+
+/** When an alert of this finding's severity escalates if nobody acknowledges it: now + the hub's SLA. */
+function dueByFor(now: Date, hub: HubAlertSettings, finding: Finding): Date {
+  return DateTime.fromJSDate(now).plus({ hours: hub.slaHours[finding.severity] }).toJSDate();
 }

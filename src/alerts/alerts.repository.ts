@@ -9,6 +9,8 @@ export interface AlertRow {
   id: string;
   child_id: string;
   child_name: string;
+  /** The hub's zone, for times written to people (e.g. the escalation's due time). */
+  hub_time_zone: string;
   hub_id: string;
   rule: RuleId;
   rule_version: number;
@@ -50,8 +52,8 @@ export interface NewAlert {
 const SELECT_ALERT = `
   SELECT a.id, a.child_id, c.display_name AS child_name, a.hub_id, a.rule, a.rule_version, a.severity, a.status, a.reason,
          a.settings_version, a.assigned_counselor_id, a.due_by, a.escalated_at, a.acknowledged_at, a.acknowledged_by,
-         a.resolved_at, a.resolved_by, a.outcome, a.created_at, a.updated_at
-    FROM alerts a JOIN children c ON c.id = a.child_id`;
+         a.resolved_at, a.resolved_by, a.outcome, a.created_at, a.updated_at, h.time_zone AS hub_time_zone
+    FROM alerts a JOIN children c ON c.id = a.child_id JOIN hubs h ON h.id = a.hub_id`;
 
 /** SQL of alerts, their evidence and follow-ups, and the round-robin turn. No rules here. */
 @Injectable()
