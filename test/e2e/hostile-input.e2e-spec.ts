@@ -150,6 +150,27 @@ describe('hostile input generated from the OpenAPI document', () => {
     expect(failures).toEqual([]);
     expect(await tableChangeMarker(t)).toEqual(before);
   }, 120_000);
+  it('refuses a malformed id in the path of every route (4xx problem+json, never a 5xx), changing nothing', async () => {
+    const failures: string[] = [];
+    const before = await tableChangeMarker(t);
+    const malformed = ['not-a-uuid', "'; DROP TABLE sessions; --", '00000000-0000-4000-8000-00000000000g', 'x'.repeat(300), '😀', '..%2F..%2Fetc%2Fpasswd', '%00'];
+    for (const { path, method, key } of operations().filter(({ path }) => path.includes('{'))) {
+      for (const name of [...path.matchAll(/\{(\w+)\}/g)].map((match) => match[1])) {
+        for (const value of malformed) {
+          const target = path.replace(/\{(\w+)\}/g, (_match, param: string) => (param === name ? encodeURIComponent(value) : paramValue(path, param, side)));
+          let call = t.http()[method as 'get'](target).set(...bearer(tokens[0])).set('Idempotency-Key', `hostile-path-${Math.random()}`);
+          if (WRITE_METHODS.includes(method)) call = call.set('Content-Type', 'application/json').send('{}');
+          const response = await call;
+          const label = `${key} with ${name} = ${JSON.stringify(value.slice(0, 30))}`;
+          if (response.status < 400 || response.status >= 500) failures.push(`${label} → ${response.status}`);
+          else if (!String(response.headers['content-type']).includes('application/problem+json')) failures.push(`${label} → ${response.status} without problem+json`);
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+    expect(await tableChangeMarker(t)).toEqual(before);
+  }, 120_000);
+
   it('never answers with a 5xx, refuses with problem+json, and a refused request changes no row', async () => {
     const failures: string[] = [];
     for (const { path, method, operation, key } of operations()) {
