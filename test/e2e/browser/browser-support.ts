@@ -41,14 +41,35 @@ export function buildPages(): void {
 }
 
 /** The app on the test database (with the pages built from the current code) and one Chromium. */
-export async function startBrowserApp(clock: FixedClock): Promise<{ t: TestApp; browser: Browser; baseUrl: string }> {
+async function startBrowserApp(clock: FixedClock): Promise<{ t: TestApp; browser: Browser; baseUrl: string }> {
   buildPages();
   const t = await startTestApp({ clock });
   const baseUrl = `http://127.0.0.1:${(t.app.getHttpServer().address() as { port: number }).port}`;
   return { t, browser: await launchChromium(), baseUrl };
 }
 
-export async function stopBrowserApp(app: { t?: TestApp; browser?: Browser }): Promise<void> {
+export interface BrowserApp {
+  t: TestApp;
+  browser: Browser;
+  baseUrl: string;
+}
+
+/**
+ * A browser suite's app and Chromium, started before its tests and stopped after them, with the
+ * generous timeouts browsers need on a shared 2-core machine (never asserted). Read the fields
+ * inside tests: they are filled in by the suite's beforeAll.
+ */
+export function browserSuite(clock: FixedClock): BrowserApp {
+  const app = {} as BrowserApp;
+  jest.setTimeout(180_000);
+  beforeAll(async () => {
+    Object.assign(app, await startBrowserApp(clock));
+  }, 60_000);
+  afterAll(() => stopBrowserApp(app));
+  return app;
+}
+
+async function stopBrowserApp(app: { t?: TestApp; browser?: Browser }): Promise<void> {
   await app.browser?.close();
   await app.t?.close();
 }

@@ -2,31 +2,21 @@
 // says yes on the kiosk, the supervisor admits, both reach a connected WebRTC call with video bytes
 // flowing, the supervisor ends it. And "not today": the session is declined and no call can start.
 import { DateTime } from 'luxon';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { io } from 'socket.io-client';
 import { FixedClock } from '../../../src/common/clock';
-import { bearer, TestApp } from '../../support/test-app';
-import { newParty, pollUntil, signInGuardian, signInStaff, startBrowserApp, stopBrowserApp, videoFlow } from './browser-support';
+import { bearer } from '../../support/test-app';
+import { browserSuite, newParty, pollUntil, signInGuardian, signInStaff, videoFlow } from './browser-support';
 
 describe('calls (browser)', () => {
-  let t: TestApp;
-  let browser: Browser;
-  let baseUrl: string;
   const clock = new FixedClock(DateTime.utc());
-
-  // Browsers on a shared 2-core machine: generous limits, never asserted.
-  jest.setTimeout(180_000);
-
-  beforeAll(async () => {
-    ({ t, browser, baseUrl } = await startBrowserApp(clock));
-  }, 60_000);
-  afterAll(() => stopBrowserApp({ t, browser }));
+  const app = browserSuite(clock);
 
   /** A hub world with a session that started a minute ago (inside the check-in window; a call may start from the start). */
   async function sessionNow(kind: 'supervised' | 'mediated' = 'supervised') {
     clock.set(DateTime.utc());
-    const world = await t.factories.newHubWorld();
-    const session = await t.factories.sessionOf(world, {
+    const world = await app.t.factories.newHubWorld();
+    const session = await app.t.factories.sessionOf(world, {
       startsAt: clock.now().minus({ minutes: 1 }).toJSDate(),
       durationMinutes: 30,
       kind,
@@ -35,12 +25,12 @@ describe('calls (browser)', () => {
     return { ...world, session };
   }
 
-  const status = async (sessionId: string): Promise<string> => (await t.db.query(`SELECT status FROM sessions WHERE id = $1`, [sessionId]))[0].status;
+  const status = async (sessionId: string): Promise<string> => (await app.t.db.query(`SELECT status FROM sessions WHERE id = $1`, [sessionId]))[0].status;
 
   /** The guardian signs in on the call page and joins: the waiting room. */
   async function guardianWaits(page: Page, world: Awaited<ReturnType<typeof sessionNow>>): Promise<void> {
     await page.goto('/pages/call');
-    await signInGuardian(page, t.db, world.guardian);
+    await signInGuardian(page, app.t.db, world.guardian);
     await page.locator(`[data-session="${world.session.id}"] .join`).click();
     await page.locator('#waiting-room').waitFor({ timeout: 30_000 });
   }
@@ -60,8 +50,8 @@ describe('calls (browser)', () => {
 
   it('guardian and supervisor reach a connected call with video flowing; the supervisor ends it', async () => {
     const world = await sessionNow();
-    const guardian = await newParty(browser, baseUrl);
-    const staff = await newParty(browser, baseUrl);
+    const guardian = await newParty(app.browser, app.baseUrl);
+    const staff = await newParty(app.browser, app.baseUrl);
     try {
       const guardianPage = await guardian.context.newPage();
       await guardianWaits(guardianPage, world);
@@ -70,7 +60,7 @@ describe('calls (browser)', () => {
       const kiosk = await staffChecksInAndOpensKiosk(hub, world);
       await kiosk.locator('[data-assent="yes"]').click();
       await kiosk.locator('#enjoy').waitFor();
-      await pollUntil(async () => (await t.db.query(`SELECT assent FROM sessions WHERE id = $1`, [world.session.id]))[0].assent === 'yes', 'assent yes stored');
+      await pollUntil(async () => (await app.t.db.query(`SELECT assent FROM sessions WHERE id = $1`, [world.session.id]))[0].assent === 'yes', 'assent yes stored');
 
       // The hub's live list shows the parent waiting; the supervisor joins and sees them in the waiting room.
       await hub.locator(`li[data-session="${world.session.id}"] [data-waiting="true"]`).waitFor({ timeout: 30_000 });
@@ -119,7 +109,7 @@ describe('calls (browser)', () => {
       );
       const rejoined = await pollUntil(() => flowing(guardianPage), 'video bytes at the guardian after the reconnect', 45_000);
       expect(rejoined.peers).toBe(1);
-      const [joins] = await t.db.query(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'call.join' AND object_id = $1 AND actor_id = $2`, [
+      const [joins] = await app.t.db.query(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'call.join' AND object_id = $1 AND actor_id = $2`, [
         world.session.id,
         world.guardian.id,
       ]);
@@ -146,8 +136,8 @@ describe('calls (browser)', () => {
 
   it('"not today" declines the session: the guardian sees the gentle screen and no call can start', async () => {
     const world = await sessionNow();
-    const guardian = await newParty(browser, baseUrl);
-    const staff = await newParty(browser, baseUrl);
+    const guardian = await newParty(app.browser, app.baseUrl);
+    const staff = await newParty(app.browser, app.baseUrl);
     try {
       const guardianPage = await guardian.context.newPage();
       await guardianWaits(guardianPage, world);
@@ -159,7 +149,7 @@ describe('calls (browser)', () => {
       await kiosk.locator('#okay').waitFor();
 
       await pollUntil(async () => (await status(world.session.id)) === 'declined', 'the session declined');
-      const [stored] = await t.db.query(`SELECT assent, assent_reason FROM sessions WHERE id = $1`, [world.session.id]);
+      const [stored] = await app.t.db.query(`SELECT assent, assent_reason FROM sessions WHERE id = $1`, [world.session.id]);
       expect(stored).toEqual({ assent: 'not_today', assent_reason: 'tired' });
       await guardianPage.locator('#not-today').waitFor({ timeout: 30_000 });
 
@@ -168,9 +158,9 @@ describe('calls (browser)', () => {
       expect(await hub.locator(`li[data-session="${world.session.id}"] [data-action="join"]`).count()).toBe(0);
 
       // Nor does the API or the socket: no join token, or an admit that is refused.
-      const join = await t.http().post(`/api/v1/sessions/${world.session.id}/join-token`).set(...bearer(world.staff.token));
+      const join = await app.t.http().post(`/api/v1/sessions/${world.session.id}/join-token`).set(...bearer(world.staff.token));
       if (join.status < 300) {
-        const socket = io(`${baseUrl}/calls`, { auth: { token: join.body.token }, transports: ['websocket'], reconnection: false });
+        const socket = io(`${app.baseUrl}/calls`, { auth: { token: join.body.token }, transports: ['websocket'], reconnection: false });
         try {
           const ack = await new Promise<{ ok: boolean }>((resolve) => {
             socket.on('connect_error', () => resolve({ ok: false }));
@@ -202,9 +192,9 @@ describe('calls (browser)', () => {
 
   it('a mediated call: the counselor joins from the call page and all three see each other (a full mesh)', async () => {
     const world = await sessionNow('mediated');
-    const guardian = await newParty(browser, baseUrl);
-    const counselor = await newParty(browser, baseUrl);
-    const staff = await newParty(browser, baseUrl);
+    const guardian = await newParty(app.browser, app.baseUrl);
+    const counselor = await newParty(app.browser, app.baseUrl);
+    const staff = await newParty(app.browser, app.baseUrl);
     try {
       const guardianPage = await guardian.context.newPage();
       await guardianWaits(guardianPage, world);

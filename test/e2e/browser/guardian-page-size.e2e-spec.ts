@@ -2,33 +2,21 @@
 // transferred — HTML, script, style, the sign-in and the session list's API calls — counted from
 // Chromium's own network events (CDP Network.loadingFinished: encoded bytes incl. headers).
 import { DateTime } from 'luxon';
-import type { Browser } from 'playwright-core';
 import { FixedClock } from '../../../src/common/clock';
-import type { TestApp } from '../../support/test-app';
-import { newParty, signInGuardian, startBrowserApp, stopBrowserApp } from './browser-support';
+import { browserSuite, newParty, signInGuardian } from './browser-support';
 
 const BUDGET_BYTES = 150 * 1024;
 
 describe('guardian call page (browser): transfer size', () => {
-  let t: TestApp;
-  let browser: Browser;
-  let baseUrl: string;
   const clock = new FixedClock(DateTime.utc());
-
-  // Browsers on a shared 2-core machine: generous limits, never asserted.
-  jest.setTimeout(180_000);
-
-  beforeAll(async () => {
-    ({ t, browser, baseUrl } = await startBrowserApp(clock));
-  }, 60_000);
-  afterAll(() => stopBrowserApp({ t, browser }));
+  const app = browserSuite(clock);
 
   it('loads, signs a guardian in and lists their calls in under 150 KB', async () => {
-    const world = await t.factories.newHubWorld();
-    const session = await t.factories.sessionOf(world, {
+    const world = await app.t.factories.newHubWorld();
+    const session = await app.t.factories.sessionOf(world, {
       startsAt: clock.now().plus({ minutes: 20 }).toJSDate(),
     });
-    const { context, problems } = await newParty(browser, baseUrl);
+    const { context, problems } = await newParty(app.browser, app.baseUrl);
     try {
       const page = await context.newPage();
       const cdp = await context.newCDPSession(page);
@@ -41,12 +29,12 @@ describe('guardian call page (browser): transfer size', () => {
       cdp.on('Network.loadingFinished', (event) => transferred.set(event.requestId, event.encodedDataLength));
 
       await page.goto('/pages/call');
-      await signInGuardian(page, t.db, world.guardian);
+      await signInGuardian(page, app.t.db, world.guardian);
       await page.locator(`[data-session="${session.id}"] .join`).waitFor();
       expect(await page.locator(`[data-session="${session.id}"] strong`).textContent()).toContain(world.child.displayName);
 
       const total = [...transferred.values()].reduce((sum, bytes) => sum + bytes, 0);
-      const byUrl = [...transferred.entries()].map(([id, bytes]) => `${bytes} B  ${urls.get(id)?.replace(baseUrl, '')}`);
+      const byUrl = [...transferred.entries()].map(([id, bytes]) => `${bytes} B  ${urls.get(id)?.replace(app.baseUrl, '')}`);
       console.log(`guardian page before media: ${(total / 1024).toFixed(1)} KB transferred in ${transferred.size} requests\n  ${byUrl.join('\n  ')}`);
       expect(transferred.size).toBeGreaterThanOrEqual(6); // html, js, css, otp request, verify, sessions, children
       expect(total).toBeGreaterThan(10 * 1024); // the script alone is more: the counting really counted

@@ -2,33 +2,21 @@
 // appear in an open counselor inbox without a reload; the counselor acknowledges it there and
 // opens the child's timeline with its chart.
 import { DateTime } from 'luxon';
-import type { Browser } from 'playwright-core';
 import { FixedClock } from '../../../src/common/clock';
-import type { TestApp } from '../../support/test-app';
-import { newParty, pollUntil, signInStaff, startBrowserApp, stopBrowserApp } from './browser-support';
+import { browserSuite, newParty, pollUntil, signInStaff } from './browser-support';
 
 describe('wellbeing check → counselor inbox (browser)', () => {
-  let t: TestApp;
-  let browser: Browser;
-  let baseUrl: string;
   const clock = new FixedClock(DateTime.utc());
-
-  // Browsers on a shared 2-core machine: generous limits, never asserted.
-  jest.setTimeout(180_000);
-
-  beforeAll(async () => {
-    ({ t, browser, baseUrl } = await startBrowserApp(clock));
-  }, 60_000);
-  afterAll(() => stopBrowserApp({ t, browser }));
+  const app = browserSuite(clock);
 
   it('a sad check with a wish to talk shows up in the open inbox at once', async () => {
-    const world = await t.factories.newHubWorld();
-    const session = await t.factories.sessionOf(world, {
+    const world = await app.t.factories.newHubWorld();
+    const session = await app.t.factories.sessionOf(world, {
       startsAt: clock.now().minus({ minutes: 40 }).toJSDate(),
       status: 'completed',
     });
-    const counselor = await newParty(browser, baseUrl);
-    const staff = await newParty(browser, baseUrl);
+    const counselor = await newParty(app.browser, app.baseUrl);
+    const staff = await newParty(app.browser, app.baseUrl);
     try {
       const inbox = await counselor.context.newPage();
       await inbox.goto('/pages/inbox');
@@ -50,18 +38,18 @@ describe('wellbeing check → counselor inbox (browser)', () => {
       await kiosk.locator('#submit-check').click();
       await kiosk.locator('#thanks').waitFor({ timeout: 30_000 });
 
-      const [check] = await t.db.query(`SELECT * FROM wellbeing_checks WHERE session_id = $1`, [session.id]);
+      const [check] = await app.t.db.query(`SELECT * FROM wellbeing_checks WHERE session_id = $1`, [session.id]);
       expect(check).toBeDefined();
 
       const row = inbox.locator('#alerts li[data-alert]').filter({ hasText: world.child.displayName });
       await row.first().waitFor({ timeout: 30_000 });
       expect(navigations).toEqual([]);
       const alertId = await row.first().getAttribute('data-alert');
-      const [stored] = await t.db.query(`SELECT status, child_id FROM alerts WHERE id = $1`, [alertId]);
+      const [stored] = await app.t.db.query(`SELECT status, child_id FROM alerts WHERE id = $1`, [alertId]);
       expect(stored).toEqual({ status: 'open', child_id: world.child.id });
 
       await row.first().locator('[data-action="acknowledge"]').click();
-      await pollUntil(async () => (await t.db.query(`SELECT status FROM alerts WHERE id = $1`, [alertId]))[0].status === 'acknowledged', 'the alert acknowledged');
+      await pollUntil(async () => (await app.t.db.query(`SELECT status FROM alerts WHERE id = $1`, [alertId]))[0].status === 'acknowledged', 'the alert acknowledged');
       await inbox.locator(`li[data-alert="${alertId}"][data-status="acknowledged"]`).waitFor({ timeout: 30_000 });
 
       await inbox.locator(`li[data-alert="${alertId}"] [data-action="follow-up"]`).click();
@@ -83,7 +71,7 @@ describe('wellbeing check → counselor inbox (browser)', () => {
       await inbox.locator(`li[data-alert="${alertId}"] [data-action="resolve"]`).click();
       await inbox.locator('#resolve-outcome').fill('talked with the child and the mother; weekly check-ins');
       await inbox.locator('#alert-form button[type=submit]').click();
-      await pollUntil(async () => (await t.db.query(`SELECT status FROM alerts WHERE id = $1`, [alertId]))[0].status === 'resolved', 'the alert resolved');
+      await pollUntil(async () => (await app.t.db.query(`SELECT status FROM alerts WHERE id = $1`, [alertId]))[0].status === 'resolved', 'the alert resolved');
       await inbox.locator(`li[data-alert="${alertId}"]`).waitFor({ state: 'detached', timeout: 30_000 });
 
       expect([...counselor.problems, ...staff.problems]).toEqual([]);
@@ -94,12 +82,12 @@ describe('wellbeing check → counselor inbox (browser)', () => {
   });
 
   it('staff may skip the check with a reason, after a declined session', async () => {
-    const world = await t.factories.newHubWorld();
-    const session = await t.factories.sessionOf(world, {
+    const world = await app.t.factories.newHubWorld();
+    const session = await app.t.factories.sessionOf(world, {
       startsAt: clock.now().minus({ minutes: 5 }).toJSDate(),
       status: 'declined',
     });
-    const staff = await newParty(browser, baseUrl);
+    const staff = await newParty(app.browser, app.baseUrl);
     try {
       const kiosk = await staff.context.newPage();
       await kiosk.goto(`/pages/kiosk?session=${session.id}&lang=en`);
@@ -109,7 +97,7 @@ describe('wellbeing check → counselor inbox (browser)', () => {
       await kiosk.locator('#skip-reason').selectOption('technical_problem');
       await kiosk.locator('#skip-form button[type=submit]').click();
       await kiosk.locator('#thanks').waitFor({ timeout: 30_000 });
-      const [check] = await t.db.query(`SELECT status, skip_reason FROM wellbeing_checks WHERE session_id = $1`, [session.id]);
+      const [check] = await app.t.db.query(`SELECT status, skip_reason FROM wellbeing_checks WHERE session_id = $1`, [session.id]);
       expect(check).toEqual({ status: 'skipped', skip_reason: 'technical_problem' });
       expect(staff.problems).toEqual([]);
     } finally {
@@ -118,8 +106,8 @@ describe('wellbeing check → counselor inbox (browser)', () => {
   });
 
   it('tells a hub staff member that the inbox is for counselors', async () => {
-    const world = await t.factories.newHubWorld();
-    const staff = await newParty(browser, baseUrl);
+    const world = await app.t.factories.newHubWorld();
+    const staff = await newParty(app.browser, app.baseUrl);
     try {
       const inbox = await staff.context.newPage();
       await inbox.goto('/pages/inbox?lang=en');
