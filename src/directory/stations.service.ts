@@ -6,6 +6,7 @@ import { Clock } from '../common/clock';
 import { DomainError, notFound } from '../common/errors/domain-error';
 import { offsetOf, Page, PageQuery, pageOf } from '../common/pagination';
 import { Transactions } from '../database/transaction';
+import { SessionChanges } from '../realtime/session-changes';
 import { SessionsService } from '../sessions/sessions.service';
 import { CreateStationDto, UpdateStationDto } from './dto/station.dto';
 import { HubsService } from './hubs.service';
@@ -21,6 +22,7 @@ export class StationsService {
     private readonly hubs: HubsService,
     private readonly stations: StationRepository,
     private readonly sessions: SessionsService,
+    private readonly changes: SessionChanges,
   ) {}
 
   create(actor: Actor, hubId: string, dto: CreateStationDto): Promise<Station> {
@@ -40,7 +42,7 @@ export class StationsService {
 
   async update(actor: Actor, hubId: string, stationId: string, dto: UpdateStationDto): Promise<Station> {
     checkServiceChange(dto);
-    return this.transactions.run(async (tx) => {
+    const { station: updated, cancelled } = await this.transactions.run(async (tx) => {
       await this.hubs.visibleHub(tx, actor, hubId);
       let station = await this.stations.findInHub(tx, hubId, stationId, { lock: true });
       if (!station) throw notFound('Station');
@@ -55,35 +57,38 @@ export class StationsService {
           details: { changes: { name: { from, to: station.name } } },
         });
       }
-      if (dto.inService !== undefined) station = await this.setInService(tx, station, dto.inService, dto.outOfServiceReason ?? null);
-      return station;
+      if (dto.inService === undefined) return { station, cancelled: [] };
+      return this.setInService(tx, station, dto.inService, dto.outOfServiceReason ?? null);
     });
+    // The hub's live view and the rooms of the cancelled calls hear of it after commit.
+    await this.changes.changedMany(cancelled);
+    return updated;
   }
 
   /**
    * Takes a station out of service (a reason is required and kept) or puts it back (the reason
-   * is cleared). Runs on the caller's transaction, with the station row already locked.
+   * is cleared). Runs on the caller's transaction, with the station row already locked; returns
+   * the sessions it cancelled, for the caller to announce after commit.
    */
-  async setInService(tx: EntityManager, station: Station, inService: boolean, reason: string | null): Promise<Station> {
+  private async setInService(tx: EntityManager, station: Station, inService: boolean, reason: string | null): Promise<{ station: Station; cancelled: string[] }> {
     const base = { objectType: 'station', objectId: station.id, hubId: station.hubId };
     if (!inService) {
       if (!reason) throw new DomainError('VALIDATION_FAILED', 'A reason is required to take a station out of service');
       if (!station.inService) {
-        if (reason === station.outOfServiceReason) return station;
+        if (reason === station.outOfServiceReason) return { station, cancelled: [] };
         const updated = await this.stations.update(tx, station.id, { outOfServiceReason: reason }, this.now());
         await this.audit.record(tx, { ...base, action: 'station.update', details: { changes: { outOfServiceReason: { from: station.outOfServiceReason, to: reason } } } });
-        return updated;
+        return { station: updated, cancelled: [] };
       }
       const updated = await this.stations.update(tx, station.id, { inService: false, outOfServiceReason: reason }, this.now());
       await this.audit.record(tx, { ...base, action: 'station.out_of_service', details: { reason } });
       // Scheduling hooks in here: cancel the station's future sessions with this reason, on this transaction.
-      await this.sessions.cancelFutureAtStation(tx, station.id, reason);
-      return updated;
+      return { station: updated, cancelled: await this.sessions.cancelFutureAtStation(tx, station.id, reason) };
     }
-    if (station.inService) return station;
+    if (station.inService) return { station, cancelled: [] };
     const updated = await this.stations.update(tx, station.id, { inService: true, outOfServiceReason: null }, this.now());
     await this.audit.record(tx, { ...base, action: 'station.in_service', details: { previousReason: station.outOfServiceReason } });
-    return updated;
+    return { station: updated, cancelled: [] };
   }
 
   private now(): Date {

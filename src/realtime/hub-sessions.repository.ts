@@ -42,8 +42,13 @@ const LIVE_SELECT = `
 @Injectable()
 export class HubSessionsRepository {
   async one(db: Queryable, sessionId: string): Promise<LiveSession | undefined> {
-    const rows: LiveRow[] = await db.query(`${LIVE_SELECT} WHERE s.id = $1`, [sessionId]);
-    return rows[0] && toLive(rows[0]);
+    return (await this.many(db, [sessionId]))[0];
+  }
+
+  /** Several sessions in one read (e.g. all those a revocation cancelled), in no particular order. */
+  async many(db: Queryable, sessionIds: readonly string[]): Promise<LiveSession[]> {
+    const rows: LiveRow[] = await db.query(`${LIVE_SELECT} WHERE s.id = ANY ($1::uuid[])`, [sessionIds]);
+    return rows.map(toLive);
   }
 
   /** Sessions of the hub starting in [from, to), by start. */

@@ -140,4 +140,22 @@ describe('changes that cancel the sessions already booked', () => {
     expect((await cancelAudits(checkedIn.id))[0].details).toMatchObject({ via: 'link_revoked', previousStatus: 'checked_in' });
     expect((await status(withOtherParent.id)).status).toBe('booked');
   });
+
+  it('taking a station out of service cancels its sessions still to come, and the hub view hears of it', async () => {
+    const w = await world();
+    const booked = await w.session(NOW.plus({ hours: 2 }));
+    const otherStation = await w.session(NOW.plus({ hours: 3 }), { station: 1 });
+    const hub = await watch(w.staff.token, w.hub.id);
+    const reason = 'the tablet is broken';
+
+    await t
+      .http()
+      .patch(`/api/v1/hubs/${w.hub.id}/stations/${w.stations[0].id}`)
+      .set(...bearer(w.staff.token))
+      .send({ inService: false, outOfServiceReason: reason })
+      .expect(200);
+    expect(await status(booked.id)).toEqual({ status: 'cancelled', cancel_reason: reason });
+    await cancelledSeen(hub, booked.id);
+    expect((await status(otherStation.id)).status).toBe('booked');
+  });
 });
