@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import type { Response } from 'supertest';
+import type { QueryRunner } from 'typeorm';
 import { FixedClock } from '../../src/common/clock';
 import { HubRow } from '../factories';
 import { bearer, startTestApp, TestApp } from '../support/test-app';
@@ -71,8 +72,9 @@ describe('booking race', () => {
     }
     return counts;
   };
-  const lockWaiters = async (): Promise<number> =>
-    (await t.db.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`))[0].n;
+  /** Read on a connection taken before the burst: the app's pool is then full of waiting bookings. */
+  const lockWaiters = async (monitor: QueryRunner): Promise<number> =>
+    (await monitor.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`))[0].n;
   const sessionsAtStation = async (): Promise<{ id: string; child_id: string }[]> =>
     t.db.query(`SELECT id, child_id FROM sessions WHERE station_id = $1 AND status <> 'cancelled'`, [stationId]);
 
@@ -100,7 +102,9 @@ describe('booking race', () => {
     // only the constraint stands between them. The app's pool (20) bounds how many get that far; the rest queue.
     const slot = '2027-03-02T17:00:00+08:00';
     const gate = t.db.createQueryRunner();
+    const monitor = t.db.createQueryRunner();
     await gate.connect();
+    await monitor.connect();
     await gate.startTransaction();
     let responses: Response[];
     let waiting = 0;
@@ -110,13 +114,14 @@ describe('booking race', () => {
       // Not for long: requests queued for a pool connection give up after 10 s.
       for (let attempt = 0; attempt < 100 && waiting < 5; attempt++) {
         await new Promise((resolve) => setTimeout(resolve, 10));
-        waiting = await lockWaiters();
+        waiting = await lockWaiters(monitor);
       }
       await gate.rollbackTransaction();
       responses = await pending;
     } finally {
       if (gate.isTransactionActive) await gate.rollbackTransaction();
       await gate.release();
+      await monitor.release();
     }
     // At least two requests were past the check at the same time: all but one of those were refused by the database.
     expect(waiting).toBeGreaterThanOrEqual(2);
